@@ -1,0 +1,479 @@
+//! The compiled rule database and the scan loop.
+//!
+//! Scanning is "prefilter, then confirm": one Aho-Corasick automaton over every
+//! rule keyword finds candidate positions; each candidate opens a small window
+//! (the keyword's line, bounded by the rule's `max_len`), windows of one rule
+//! are merged, and only then does that rule's regex run. Rules without a
+//! literal (emails, cards, phones…) use dedicated finders instead. So the cost
+//! follows the number of candidates, not the number of rules.
+//!
+//! A [`RuleDb`] is immutable and `Sync`; each thread brings its own [`Scratch`].
+
+use crate::finders::{self, FinderKind};
+use crate::rule::{Category, RuleSpec, SecretGroup, Severity, Specificity};
+use crate::validate::{self, Validator};
+use crate::Error;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex_automata::meta;
+use regex_automata::util::captures::Captures;
+use regex_automata::Input;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Index of a rule in its [`RuleDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub(crate) u32);
+
+impl RuleId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A finding: which rule, and the byte span of the secret. Never a copy of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Finding {
+    pub start: usize,
+    pub end: usize,
+    pub rule: RuleId,
+}
+
+impl Finding {
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    spec: RuleSpec,
+    matcher: Matcher,
+    validator: Option<Validator>,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Regex { re: meta::Regex, group: usize },
+    Finder(FinderKind),
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+    pub fn category(&self) -> Category {
+        self.spec.category
+    }
+    pub fn severity(&self) -> Severity {
+        self.spec.severity
+    }
+    pub fn specificity(&self) -> Specificity {
+        self.spec.specificity
+    }
+    pub fn spec(&self) -> &RuleSpec {
+        &self.spec
+    }
+    /// Label for pseudonyms: `<email:1a2b3c4d>`.
+    pub fn pseudonym_label(&self) -> &str {
+        self.spec
+            .pseudonym_label
+            .as_deref()
+            .unwrap_or(self.spec.category.as_str())
+    }
+}
+
+/// Per-thread mutable state for scanning: regex caches and candidate buffers.
+pub struct Scratch {
+    caches: Vec<Option<meta::Cache>>,
+    caps: Vec<Option<Captures>>,
+    windows: Vec<(u32, usize, usize)>,
+    spans: Vec<(usize, usize)>,
+    found: Vec<Finding>,
+}
+
+impl Scratch {
+    fn ensure(&mut self, n: usize) {
+        if self.caches.len() < n {
+            self.caches.resize_with(n, || None);
+            self.caps.resize_with(n, || None);
+        }
+    }
+}
+
+/// The immutable compiled rule set.
+#[derive(Clone)]
+pub struct RuleDb {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    rules: Vec<Rule>,
+    prefilter: Option<AhoCorasick>,
+    /// keyword pattern index -> rules that keyword triggers
+    kw_rules: Vec<Vec<u32>>,
+    finder_rules: Vec<u32>,
+    by_id: HashMap<String, u32>,
+    /// Longest window any rule asks for (streaming callers keep this much overlap).
+    max_window: usize,
+}
+
+impl std::fmt::Debug for RuleDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleDb")
+            .field("rules", &self.inner.rules.len())
+            .finish()
+    }
+}
+
+/// How far before a keyword a match may start (header names, `scheme://`).
+const LOOKBEHIND: usize = 256;
+
+fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
+    meta::Regex::builder()
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(20 << 20))
+                .hybrid_cache_capacity(2 << 20),
+        )
+        .build(pattern)
+        .map_err(|e| e.to_string())
+}
+
+impl RuleDb {
+    /// Compiles rules. Every problem of every rule is collected into the error.
+    pub fn new(specs: Vec<RuleSpec>) -> Result<RuleDb, Error> {
+        let mut problems = Vec::new();
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut by_id = HashMap::new();
+        for spec in specs {
+            let mut p = Vec::new();
+            spec.lint(&mut p);
+            if by_id.contains_key(&spec.id) {
+                p.push(("id".to_string(), format!("duplicate id `{}`", spec.id)));
+            }
+            let matcher = match (&spec.pattern, &spec.finder) {
+                (Some(pat), _) => match compile_regex(pat) {
+                    Ok(re) => match resolve_group(&re, spec.secret_group.as_ref()) {
+                        Ok(group) => Some(Matcher::Regex { re, group }),
+                        Err(e) => {
+                            p.push(("secret_group".into(), e));
+                            None
+                        }
+                    },
+                    Err(e) => {
+                        p.push(("pattern".into(), e));
+                        None
+                    }
+                },
+                (None, Some(f)) => FinderKind::parse(f).map(Matcher::Finder),
+                _ => None,
+            };
+            let validator = spec.validator.as_deref().and_then(Validator::parse);
+            if p.is_empty() {
+                if let Some(matcher) = matcher {
+                    by_id.insert(spec.id.clone(), rules.len() as u32);
+                    rules.push(Rule {
+                        spec,
+                        matcher,
+                        validator,
+                    });
+                    continue;
+                }
+            }
+            for (field, reason) in p {
+                problems.push(crate::Problem {
+                    file: spec.origin.clone(),
+                    rule: spec.id.clone(),
+                    field,
+                    reason,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Rules(problems));
+        }
+        Ok(Self::assemble(rules, by_id))
+    }
+
+    fn assemble(rules: Vec<Rule>, by_id: HashMap<String, u32>) -> RuleDb {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut kw_index: HashMap<String, usize> = HashMap::new();
+        let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+        let mut finder_rules = Vec::new();
+        let mut max_window = 0;
+        for (i, r) in rules.iter().enumerate() {
+            max_window = max_window.max(r.spec.max_len() + LOOKBEHIND);
+            if matches!(r.matcher, Matcher::Finder(_)) {
+                finder_rules.push(i as u32);
+                continue;
+            }
+            for k in &r.spec.keywords {
+                let k = k.to_ascii_lowercase();
+                let idx = *kw_index.entry(k.clone()).or_insert_with(|| {
+                    keywords.push(k);
+                    kw_rules.push(Vec::new());
+                    kw_rules.len() - 1
+                });
+                if !kw_rules[idx].contains(&(i as u32)) {
+                    kw_rules[idx].push(i as u32);
+                }
+            }
+        }
+        let prefilter = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&keywords)
+                    .expect("keywords are short ASCII literals"),
+            )
+        };
+        RuleDb {
+            inner: Arc::new(Inner {
+                rules,
+                prefilter,
+                kw_rules,
+                finder_rules,
+                by_id,
+                max_window,
+            }),
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    pub fn rule(&self, id: RuleId) -> &Rule {
+        &self.inner.rules[id.index()]
+    }
+
+    pub fn lookup(&self, id: &str) -> Option<RuleId> {
+        self.inner.by_id.get(id).map(|&i| RuleId(i))
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inner.rules.is_empty()
+    }
+
+    /// The longest span (plus context) a single finding can need. Streaming
+    /// callers keep at least this much unflushed tail between chunks.
+    pub fn max_window(&self) -> usize {
+        self.inner.max_window
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        let mut s = Scratch {
+            caches: Vec::new(),
+            caps: Vec::new(),
+            windows: Vec::new(),
+            spans: Vec::new(),
+            found: Vec::new(),
+        };
+        s.ensure(self.inner.rules.len());
+        s
+    }
+
+    /// Finds every secret in `hay`, appending findings sorted by start to
+    /// `out` (which is cleared first). Overlapping findings where one span
+    /// contains the other are resolved to one finding named by the more
+    /// specific rule. Works on any bytes; never panics on invalid UTF-8.
+    pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        out.clear();
+        self.collect(hay, scratch);
+        resolve_overlaps(&self.inner.rules, &mut scratch.found, out);
+    }
+
+    /// Like [`scan`](Self::scan) but keeps every rule's finding, overlapping
+    /// or not (sorted by start). `rules check` uses it to test each rule.
+    pub fn scan_all(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        out.clear();
+        self.collect(hay, scratch);
+        scratch.found.sort_unstable();
+        scratch.found.dedup();
+        out.extend_from_slice(&scratch.found);
+    }
+
+    fn collect(&self, hay: &[u8], scratch: &mut Scratch) {
+        let inner = &*self.inner;
+        scratch.ensure(inner.rules.len());
+        scratch.found.clear();
+        scratch.windows.clear();
+
+        // 1. Prefilter: keyword hits open windows.
+        if let Some(ac) = &inner.prefilter {
+            for m in ac.find_overlapping_iter(hay) {
+                for &ri in &inner.kw_rules[m.pattern().as_usize()] {
+                    let spec = &inner.rules[ri as usize].spec;
+                    let (ws, we) = window(hay, m.start(), m.end(), spec.max_len(), spec.multiline);
+                    scratch.windows.push((ri, ws, we));
+                }
+            }
+        }
+        // 2. Merge windows per rule, then confirm with the rule's regex.
+        scratch.windows.sort_unstable();
+        let mut i = 0;
+        while i < scratch.windows.len() {
+            let (ri, ws, mut we) = scratch.windows[i];
+            let mut j = i + 1;
+            while j < scratch.windows.len()
+                && scratch.windows[j].0 == ri
+                && scratch.windows[j].1 <= we
+            {
+                we = we.max(scratch.windows[j].2);
+                j += 1;
+            }
+            i = j;
+            self.confirm(ri, hay, ws, we, scratch);
+        }
+        // 3. Finders for rules with no literal.
+        for &ri in &inner.finder_rules {
+            let rule = &inner.rules[ri as usize];
+            if let Matcher::Finder(kind) = rule.matcher {
+                scratch.spans.clear();
+                finders::find(kind, hay, &mut scratch.spans);
+                for k in 0..scratch.spans.len() {
+                    let (s, e) = scratch.spans[k];
+                    if accept(rule, hay, s, e) {
+                        scratch.found.push(Finding {
+                            start: s,
+                            end: e,
+                            rule: RuleId(ri),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn confirm(&self, ri: u32, hay: &[u8], ws: usize, we: usize, scratch: &mut Scratch) {
+        let rule = &self.inner.rules[ri as usize];
+        let Matcher::Regex { re, group } = &rule.matcher else {
+            return;
+        };
+        let cache = scratch.caches[ri as usize].get_or_insert_with(|| re.create_cache());
+        let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
+        let mut input = Input::new(hay).span(ws..we);
+        loop {
+            re.search_captures_with(cache, &input, caps);
+            let Some(m) = caps.get_match() else { break };
+            if let Some(sp) = caps.get_group(*group) {
+                if sp.start < sp.end && accept(rule, hay, sp.start, sp.end) {
+                    scratch.found.push(Finding {
+                        start: sp.start,
+                        end: sp.end,
+                        rule: RuleId(ri),
+                    });
+                }
+            }
+            let next = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            if next >= we {
+                break;
+            }
+            input.set_start(next);
+        }
+    }
+}
+
+/// The search window around a keyword hit at `ks..ke`: back to the line start
+/// (at most `LOOKBEHIND` bytes), forward to the line end (at most `max_len`);
+/// multiline rules ignore line ends going forward.
+fn window(hay: &[u8], ks: usize, ke: usize, max_len: usize, multiline: bool) -> (usize, usize) {
+    let lo = ks.saturating_sub(LOOKBEHIND);
+    let ws = match memchr::memrchr(b'\n', &hay[lo..ks]) {
+        Some(p) => lo + p + 1,
+        None => lo,
+    };
+    let hi = ke.saturating_add(max_len).min(hay.len());
+    let we = if multiline {
+        hi
+    } else {
+        match memchr::memchr(b'\n', &hay[ke..hi]) {
+            Some(p) => ke + p,
+            None => hi,
+        }
+    };
+    (ws, we)
+}
+
+fn resolve_group(re: &meta::Regex, g: Option<&SecretGroup>) -> Result<usize, String> {
+    let info = re.group_info();
+    let n = info.group_len(regex_automata::PatternID::ZERO);
+    match g {
+        Some(SecretGroup::Index(i)) if *i < n => Ok(*i),
+        Some(SecretGroup::Index(i)) => Err(format!("group {i} does not exist ({n} groups)")),
+        Some(SecretGroup::Name(name)) => info
+            .to_index(regex_automata::PatternID::ZERO, name)
+            .ok_or_else(|| format!("no group named `{name}`")),
+        None => Ok(info
+            .to_index(regex_automata::PatternID::ZERO, "secret")
+            .unwrap_or(if n > 1 { 1 } else { 0 })),
+    }
+}
+
+/// Post-match checks shared by regex and finder rules.
+fn accept(rule: &Rule, hay: &[u8], s: usize, e: usize) -> bool {
+    let secret = &hay[s..e];
+    if validate::is_placeholder(secret) {
+        return false;
+    }
+    if let Some(min) = rule.spec.min_entropy {
+        if validate::shannon_entropy(secret) < min {
+            return false;
+        }
+    }
+    match rule.validator {
+        Some(v) => v.check(secret),
+        None => true,
+    }
+}
+
+fn specificity_of(rules: &[Rule], f: &Finding) -> Specificity {
+    rules[f.rule.index()].spec.specificity
+}
+
+/// Sorts findings and collapses containment: when one span contains another,
+/// one finding remains, with the container's span and the more specific
+/// rule's id (the container's on a tie). Partial overlaps are kept; the
+/// redactor merges them.
+fn resolve_overlaps(rules: &[Rule], found: &mut [Finding], out: &mut Vec<Finding>) {
+    found.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    for f in found.iter() {
+        if let Some(last) = out.last_mut() {
+            if f.start >= last.start && f.end <= last.end {
+                if specificity_of(rules, f) > specificity_of(rules, last) {
+                    last.rule = f.rule;
+                }
+                continue;
+            }
+        }
+        out.push(*f);
+    }
+}
