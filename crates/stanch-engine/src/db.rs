@@ -99,9 +99,19 @@ pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
     found: Vec<Finding>,
+    /// Multiline windows cut short by the end of the input: (rule, window start, keyword end).
+    truncated: Vec<(u32, usize, usize)>,
+    hold_from: Option<usize>,
 }
 
 impl Scratch {
+    /// After a scan: the earliest offset from which a multiline match (a PEM
+    /// block) may still be incomplete because the input ended inside its
+    /// window. Streaming callers keep the bytes from here for the next round.
+    pub fn hold_from(&self) -> Option<usize> {
+        self.hold_from
+    }
+
     fn ensure(&mut self, n: usize) {
         if self.caches.len() < n {
             self.caches.resize_with(n, || None);
@@ -292,6 +302,8 @@ impl RuleDb {
             windows: Vec::new(),
             spans: Vec::new(),
             found: Vec::new(),
+            truncated: Vec::new(),
+            hold_from: None,
         };
         s.ensure(self.inner.rules.len());
         s
@@ -322,6 +334,8 @@ impl RuleDb {
         scratch.ensure(inner.rules.len());
         scratch.found.clear();
         scratch.windows.clear();
+        scratch.truncated.clear();
+        scratch.hold_from = None;
 
         // 1. Prefilter: keyword hits open windows.
         if let Some(ac) = &inner.prefilter {
@@ -330,6 +344,9 @@ impl RuleDb {
                     let spec = &inner.rules[ri as usize].spec;
                     let (ws, we) = window(hay, m.start(), m.end(), spec.max_len(), spec.multiline);
                     scratch.windows.push((ri, ws, we));
+                    if spec.multiline && m.end() + spec.max_len() > hay.len() {
+                        scratch.truncated.push((ri, ws, m.end()));
+                    }
                 }
             }
         }
@@ -348,6 +365,17 @@ impl RuleDb {
             }
             i = j;
             self.confirm(ri, hay, ws, we, scratch);
+        }
+        // A truncated multiline window is resolved if its rule found a match
+        // running past the keyword; otherwise the rest may still be coming.
+        for &(ri, ws, ke) in &scratch.truncated {
+            let resolved = scratch
+                .found
+                .iter()
+                .any(|f| f.rule.0 == ri && f.end >= ke && f.start <= ke + 64);
+            if !resolved {
+                scratch.hold_from = Some(scratch.hold_from.map_or(ws, |h| h.min(ws)));
+            }
         }
         // 3. Finders for rules with no literal.
         for &ri in &inner.finder_rules {

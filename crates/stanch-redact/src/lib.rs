@@ -1,1 +1,22 @@
-//! placeholder
+//! # stanch-redact
+//!
+//! Turns engine findings into redacted text. No async.
+//!
+//! How the pieces connect:
+//! - [`key`]: the user's 256-bit key; every keyed hash (fingerprints,
+//!   pseudonyms) goes through it. Its `Debug` never prints it.
+//! - [`style`]: what replaces a finding: `[REDACTED:rule]`, `<email:1a2b3c4d>`,
+//!   `****`, `[HASH:rule:…]`.
+//! - [`redactor`]: policy (which findings, which style), span merging, and
+//!   writing text with every byte outside a finding unchanged.
+//! - [`stream`]: the same over `Read`/`Write` in bounded memory, handing on
+//!   complete lines as soon as they arrive.
+
+pub mod key;
+pub mod redactor;
+pub mod stream;
+pub mod style;
+
+pub use key::{Key, KeyOrigin};
+pub use redactor::{Policy, Redactor, Stats};
+pub use style::Style;
