@@ -1,1 +1,54 @@
-fn main() {}
+//! `stanch`: find and redact secrets and personal data in logs, traces and prompts.
+//!
+//! How the pieces connect: `cli` parses arguments; `config` turns the config
+//! file and flags into a compiled rule set and a redaction policy; `keys`
+//! resolves the user's key; each subcommand lives in `cmd_*`; `report` renders
+//! scan findings (text, JSON, JSONL, SARIF) and `baseline` suppresses known ones.
+//!
+//! Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error.
+//! A closed output pipe (`stanch scan … | head`) exits 0 quietly.
+
+mod baseline;
+mod cli;
+mod cmd_key;
+mod cmd_redact;
+mod cmd_rules;
+mod cmd_scan;
+mod config;
+mod input;
+mod keys;
+mod report;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = <cli::Cli as clap::Parser>::parse();
+    match run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("stanch: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: cli::Cli) -> anyhow::Result<u8> {
+    let config = match args.config.as_deref() {
+        Some(p) => config::Config::load(p)?,
+        None => config::Config::default(),
+    };
+    match args.command {
+        cli::Command::Redact(a) => cmd_redact::run(&config, a),
+        cli::Command::Scan(a) => cmd_scan::run(&config, a),
+        cli::Command::Rules(a) => cmd_rules::run(&config, a),
+        cli::Command::Key(a) => cmd_key::run(a),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -56,6 +56,8 @@ pub struct Rule {
     spec: RuleSpec,
     matcher: Matcher,
     validator: Option<Validator>,
+    allow: Vec<meta::Regex>,
+    stopwords: Vec<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -195,6 +197,18 @@ impl RuleDb {
                 _ => None,
             };
             let validator = spec.validator.as_deref().and_then(Validator::parse);
+            let mut allow = Vec::new();
+            for a in &spec.allow_regexes {
+                match compile_regex(a) {
+                    Ok(re) => allow.push(re),
+                    Err(e) => p.push(("allow_regexes".into(), e)),
+                }
+            }
+            let stopwords = spec
+                .allow_stopwords
+                .iter()
+                .map(|w| w.to_ascii_lowercase().into_bytes())
+                .collect();
             if p.is_empty() {
                 if let Some(matcher) = matcher {
                     by_id.insert(spec.id.clone(), rules.len() as u32);
@@ -202,6 +216,8 @@ impl RuleDb {
                         spec,
                         matcher,
                         validator,
+                        allow,
+                        stopwords,
                     });
                     continue;
                 }
@@ -477,10 +493,22 @@ fn accept(rule: &Rule, hay: &[u8], s: usize, e: usize) -> bool {
             return false;
         }
     }
-    match rule.validator {
-        Some(v) => v.check(secret),
-        None => true,
+    if let Some(v) = rule.validator {
+        if !v.check(secret) {
+            return false;
+        }
     }
+    if !rule.stopwords.is_empty() {
+        let lower = secret.to_ascii_lowercase();
+        if rule
+            .stopwords
+            .iter()
+            .any(|w| memchr::memmem::find(&lower, w).is_some())
+        {
+            return false;
+        }
+    }
+    !rule.allow.iter().any(|re| re.is_match(secret))
 }
 
 fn specificity_of(rules: &[Rule], f: &Finding) -> Specificity {

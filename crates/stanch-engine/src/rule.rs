@@ -128,6 +128,14 @@ pub struct RuleSpec {
     /// Label used by the pseudonym style (`<email:1a2b3c4d>`). Default: category.
     #[serde(default)]
     pub pseudonym_label: Option<String>,
+    /// Regexes matched against the secret: a match drops the finding
+    /// (gitleaks `allowlists.regexes` with `regexTarget = "secret"`).
+    #[serde(default)]
+    pub allow_regexes: Vec<String>,
+    /// Case-insensitive substrings of the secret that drop the finding
+    /// (gitleaks `stopwords`).
+    #[serde(default)]
+    pub allow_stopwords: Vec<String>,
     /// Inputs that must each yield a finding of this rule.
     #[serde(default)]
     pub examples: Vec<String>,
@@ -140,6 +148,10 @@ pub struct RuleSpec {
     /// Where the rule came from (file name); set by the loader, not written.
     #[serde(skip)]
     pub origin: String,
+    /// Converted from another tool's format (gitleaks), which has no
+    /// examples; such rules may come without examples.
+    #[serde(skip)]
+    pub imported: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +235,7 @@ impl RuleSpec {
                 p("max_len", format!("{m} is outside 1..={MAX_RULE_LEN}"));
             }
         }
-        if self.examples.is_empty() {
+        if self.examples.is_empty() && !self.imported {
             p("examples", "a rule needs at least one example".into());
         }
     }

@@ -5,6 +5,7 @@
 //! placeholder filter run afterwards in the scan loop.
 
 mod card;
+mod digits;
 mod email;
 mod iban;
 mod ip;

@@ -1,0 +1,212 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stanch",
+    version,
+    about = "Find and redact secrets and personal data in logs, traces and prompts",
+    long_about = "Find and redact secrets and personal data in logs, traces and prompts.\n\n\
+        Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error."
+)]
+pub struct Cli {
+    /// Config file (rules, styles, key file).
+    #[arg(long, global = true, env = "STANCH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Copy input to output with secrets and personal data replaced.
+    Redact(RedactArgs),
+    /// Report secrets and personal data (a CI gate: exit 1 on findings).
+    Scan(ScanArgs),
+    /// List and check rules.
+    Rules(RulesArgs),
+    /// Manage the pseudonym/fingerprint key.
+    Key(KeyArgs),
+}
+
+/// Options shared by `redact` and `scan`.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Key file for pseudonyms and fingerprints (else $STANCH_KEY,
+    /// $STANCH_KEY_FILE, the config's key_file, or a random per-run key).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Extra rule file (stanch or gitleaks format); repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_files: Vec<PathBuf>,
+    /// Turn off a rule by id (`prefix*` for a family); repeatable.
+    #[arg(long = "disable-rule", value_name = "ID")]
+    pub disable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StyleArg {
+    Placeholder,
+    Pseudonym,
+    Mask,
+    Hash,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityArg {
+    pub fn to_engine(self) -> stanch_engine::Severity {
+        use stanch_engine::Severity as S;
+        match self {
+            SeverityArg::Info => S::Info,
+            SeverityArg::Low => S::Low,
+            SeverityArg::Medium => S::Medium,
+            SeverityArg::High => S::High,
+            SeverityArg::Critical => S::Critical,
+        }
+    }
+}
+
+impl StyleArg {
+    pub fn to_style(self) -> stanch_redact::Style {
+        use stanch_redact::Style as S;
+        match self {
+            StyleArg::Placeholder => S::Placeholder,
+            StyleArg::Pseudonym => S::Pseudonym,
+            StyleArg::Mask => S::Mask,
+            StyleArg::Hash => S::Hash,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Files to redact; none or `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Rewrite each file in place (atomically, keeping its permissions).
+    #[arg(short = 'i', long)]
+    pub in_place: bool,
+    /// One style for every finding (default: placeholder for secrets,
+    /// pseudonym for personal data).
+    #[arg(long, value_enum)]
+    pub style: Option<StyleArg>,
+    /// Redact findings of at least this severity (`info` also redacts IP addresses).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Print what was redacted (counts by rule, never values) to stderr.
+    #[arg(long)]
+    pub stats: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories (directories honour .gitignore); none or `-` reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Include the matched values in the report. Dangerous: the report
+    /// then holds the secrets.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Suppress findings listed in an earlier JSON/JSONL report (matched by
+    /// rule id and keyed fingerprint; needs a stable key).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 only for findings of at least this severity (default: low,
+    /// so `info` findings such as IP addresses are reported but do not fail).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// Do not honour .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also scan files that look binary (NUL bytes near the start).
+    #[arg(long)]
+    pub binary: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Worker threads for directory scans (default: number of cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the active rules.
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Check rules: ids unique and well formed, the set compiles, every
+    /// example matches and no negative does. Checks the active rules, or
+    /// only the given files.
+    Check {
+        /// Rule files to check on their own (default: the active rule set).
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new random 256-bit key (64 hex characters) to a file with mode 0600.
+    New {
+        /// Where to write the key.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}

@@ -1,0 +1,285 @@
+//! The config file (`--config FILE` or `STANCH_CONFIG`): raw TOML with
+//! `deny_unknown_fields` → validated settings (every error collected, naming
+//! the file and the field) → the compiled rule set and redaction policy.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use stanch_engine::{pack, RuleDb, RuleSpec, Severity};
+use stanch_redact::{Policy, Style};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// File holding the pseudonym/fingerprint key (64 hex chars). Relative
+    /// paths are relative to the config file.
+    pub key_file: Option<PathBuf>,
+    /// Mixed into pseudonyms: the same value gets different pseudonyms per tenant.
+    pub tenant: Option<String>,
+    #[serde(default)]
+    pub redact: RawRedact,
+    #[serde(default)]
+    pub scan: RawScan,
+    #[serde(default)]
+    pub rules: RawRules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedact {
+    pub style: Option<String>,
+    pub secret_style: Option<String>,
+    pub pii_style: Option<String>,
+    pub min_severity: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScan {
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRules {
+    /// Rule files (stanch or gitleaks format), relative to the config file.
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+    /// Rule ids to turn off; `prefix*` turns off every id with that prefix.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Partial changes to existing rules.
+    #[serde(default, rename = "override")]
+    pub overrides: Vec<RawOverride>,
+    /// Inline rules, same schema as rule files.
+    #[serde(default)]
+    pub add: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    pub id: String,
+    pub severity: Option<Severity>,
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub allow_regexes: Vec<String>,
+    #[serde(default)]
+    pub allow_stopwords: Vec<String>,
+}
+
+/// Validated settings, with paths resolved.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub source: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub tenant: String,
+    pub style: Option<Style>,
+    pub secret_style: Option<Style>,
+    pub pii_style: Option<Style>,
+    pub min_severity: Option<Severity>,
+    pub fail_on: Option<Severity>,
+    pub rule_files: Vec<PathBuf>,
+    pub disable: Vec<String>,
+    pub overrides: Vec<RawOverride>,
+    pub add: Vec<RuleSpec>,
+}
+
+impl Config {
+    /// Reads and validates a config file; every problem is reported at once.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let raw: RawConfig = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))
+            .with_context(|| format!("invalid config file {}", path.display()))?;
+        Self::validate(raw, path)
+    }
+
+    fn validate(raw: RawConfig, path: &Path) -> Result<Config> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut errors: Vec<String> = Vec::new();
+        let style = |field: &str, v: &Option<String>, errors: &mut Vec<String>| {
+            v.as_deref().and_then(|s| {
+                let st = Style::parse(s);
+                if st.is_none() {
+                    errors.push(format!(
+                        "field `{field}`: unknown style `{s}` (placeholder, pseudonym, mask, hash)"
+                    ));
+                }
+                st
+            })
+        };
+        let sev = |field: &str, v: &Option<String>, errors: &mut Vec<String>| {
+            v.as_deref().and_then(|s| {
+                let sv = Severity::parse(s);
+                if sv.is_none() {
+                    errors.push(format!(
+                        "field `{field}`: unknown severity `{s}` (info, low, medium, high, critical)"
+                    ));
+                }
+                sv
+            })
+        };
+        let cfg = Config {
+            source: Some(path.to_path_buf()),
+            key_file: raw.key_file.map(|p| dir.join(p)),
+            tenant: raw.tenant.unwrap_or_default(),
+            style: style("redact.style", &raw.redact.style, &mut errors),
+            secret_style: style("redact.secret_style", &raw.redact.secret_style, &mut errors),
+            pii_style: style("redact.pii_style", &raw.redact.pii_style, &mut errors),
+            min_severity: sev("redact.min_severity", &raw.redact.min_severity, &mut errors),
+            fail_on: sev("scan.fail_on", &raw.scan.fail_on, &mut errors),
+            rule_files: raw.rules.files.iter().map(|p| dir.join(p)).collect(),
+            disable: raw.rules.disable,
+            overrides: raw.rules.overrides,
+            add: raw
+                .rules
+                .add
+                .into_iter()
+                .map(|mut r| {
+                    r.origin = format!("{} [[rules.add]]", path.display());
+                    r
+                })
+                .collect(),
+        };
+        if !errors.is_empty() {
+            bail!(
+                "invalid config file {}:\n  {}",
+                path.display(),
+                errors.join("\n  ")
+            );
+        }
+        Ok(cfg)
+    }
+
+    fn origin(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or("<command line>".to_string(), |p| p.display().to_string())
+    }
+
+    /// Built-in rules + rule files + inline rules, with disables and
+    /// overrides applied, compiled. A user rule with a built-in id replaces it.
+    pub fn rule_db(&self, extra_files: &[PathBuf], extra_disable: &[String]) -> Result<RuleDb> {
+        let mut specs = pack::builtin_specs()?;
+        let mut user: Vec<RuleSpec> = Vec::new();
+        for f in self.rule_files.iter().chain(extra_files) {
+            let text = std::fs::read_to_string(f)
+                .with_context(|| format!("cannot read rule file {}", f.display()))?;
+            user.extend(pack::parse_rule_file(&f.display().to_string(), &text)?);
+        }
+        user.extend(self.add.iter().cloned());
+        for u in user {
+            if let Some(existing) = specs.iter_mut().find(|s| s.id == u.id) {
+                *existing = u;
+            } else {
+                specs.push(u);
+            }
+        }
+        let mut errors = Vec::new();
+        for d in self.disable.iter().chain(extra_disable) {
+            let before = specs.len();
+            match d.strip_suffix('*') {
+                Some(prefix) => specs.retain(|s| !s.id.starts_with(prefix)),
+                None => specs.retain(|s| &s.id != d),
+            }
+            if specs.len() == before {
+                errors.push(format!("rules.disable: no rule matches `{d}`"));
+            }
+        }
+        for o in &self.overrides {
+            let Some(s) = specs.iter_mut().find(|s| s.id == o.id) else {
+                errors.push(format!("rules.override: no rule with id `{}`", o.id));
+                continue;
+            };
+            if let Some(v) = o.severity {
+                s.severity = v;
+            }
+            if let Some(v) = o.min_entropy {
+                s.min_entropy = Some(v);
+            }
+            s.allow_regexes.extend(o.allow_regexes.iter().cloned());
+            s.allow_stopwords.extend(o.allow_stopwords.iter().cloned());
+        }
+        if !errors.is_empty() {
+            bail!("{}: {}", self.origin(), errors.join("; "));
+        }
+        Ok(RuleDb::new(specs)?)
+    }
+
+    /// The redaction policy: config first, then command-line overrides.
+    pub fn policy(&self) -> Policy {
+        let mut p = Policy {
+            tenant: self.tenant.clone(),
+            style: self.style,
+            ..Policy::default()
+        };
+        if let Some(s) = self.secret_style {
+            p.secret_style = s;
+        }
+        if let Some(s) = self.pii_style {
+            p.pii_style = s;
+        }
+        if let Some(s) = self.min_severity {
+            p.min_severity = s;
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("stanch.toml");
+        std::fs::write(&p, text).unwrap();
+        Config::load(&p)
+    }
+
+    #[test]
+    fn every_error_is_named() {
+        let e = load("[redact]\nstyle = \"blur\"\nmin_severity = \"huge\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("redact.style"), "{e}");
+        assert!(e.contains("redact.min_severity"), "{e}");
+        assert!(e.contains("stanch.toml"), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let e = format!("{:#}", load("[redact]\nstlye = \"mask\"\n").unwrap_err());
+        assert!(e.contains("stlye"), "{e}");
+    }
+
+    #[test]
+    fn disable_override_add() {
+        let c = load(
+            r#"
+[rules]
+disable = ["ipv6"]
+[[rules.override]]
+id = "email"
+severity = "low"
+[[rules.add]]
+id = "acme-token"
+name = "ACME internal token"
+category = "secret"
+severity = "high"
+keywords = ["acme_"]
+pattern = '\b(acme_[a-z0-9]{16})\b'
+examples = ["t=acme_0123456789abcdef"]
+"#,
+        )
+        .unwrap();
+        let db = c.rule_db(&[], &[]).unwrap();
+        assert!(db.lookup("acme-token").is_some());
+        assert_eq!(db.rule(db.lookup("email").unwrap()).severity(), Severity::Low);
+        assert!(db.lookup("ipv6").is_none());
+        let bad = load("[rules]\ndisable = [\"no-such-rule\"]\n").unwrap();
+        assert!(bad.rule_db(&[], &[]).unwrap_err().to_string().contains("no-such-rule"));
+    }
+}

@@ -1,0 +1,192 @@
+//! Rendering scan findings: text, JSON, JSON lines and SARIF 2.1.0.
+//! A finding carries its rule, location and keyed fingerprint; the value
+//! itself only with `--show-secrets`.
+
+use serde::Serialize;
+use serde_json::json;
+use stanch_engine::{Category, RuleDb, Severity};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    #[serde(rename = "rule")]
+    pub rule_id: String,
+    #[serde(skip)]
+    pub rule_name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub path: String,
+    pub line: u64,
+    pub column: u64,
+    pub start: u64,
+    pub end: u64,
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    pub findings: u64,
+    pub suppressed: u64,
+    pub skipped_binary: u64,
+}
+
+impl Summary {
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "stanch: {} finding(s) in {} input(s), {} bytes scanned",
+            self.findings, self.files, self.bytes
+        );
+        if self.suppressed > 0 {
+            s.push_str(&format!(", {} suppressed by the baseline", self.suppressed));
+        }
+        if self.skipped_binary > 0 {
+            s.push_str(&format!(
+                ", {} binary file(s) skipped (--binary scans them)",
+                self.skipped_binary
+            ));
+        }
+        s
+    }
+}
+
+pub fn text(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+    for h in hits {
+        write!(
+            out,
+            "{}:{}:{}: {} {} ({}) fingerprint={}",
+            h.path, h.line, h.column, h.severity, h.rule_id, h.rule_name, h.fingerprint
+        )?;
+        if let Some(s) = &h.secret {
+            write!(out, " secret={s:?}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub fn jsonl(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+    for h in hits {
+        serde_json::to_writer(&mut *out, h)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub fn json(out: &mut dyn Write, hits: &[Hit], summary: &Summary) -> io::Result<()> {
+    let doc = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "findings": hits,
+        "summary": summary,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// A relative path as a SARIF URI (forward slashes, percent-encoded where needed).
+fn uri(path: &str) -> String {
+    let p = path.strip_prefix("./").unwrap_or(path);
+    let mut s = String::with_capacity(p.len());
+    for b in p.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                s.push(b as char)
+            }
+            b'\\' => s.push('/'),
+            _ => s.push_str(&format!("%{b:02X}")),
+        }
+    }
+    s
+}
+
+pub fn sarif(out: &mut dyn Write, db: &RuleDb, hits: &[Hit]) -> io::Result<()> {
+    // Only rules that produced results are listed, in id order; results
+    // point at them by index.
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in hits {
+        used.insert(&h.rule_id, 0);
+    }
+    let mut rules = Vec::new();
+    for (i, (id, idx)) in used.iter_mut().enumerate() {
+        *idx = i;
+        let (name, category, severity) = match db.lookup(id) {
+            Some(r) => {
+                let r = db.rule(r);
+                (r.name().to_string(), r.category(), r.severity())
+            }
+            None => (id.to_string(), Category::Secret, Severity::High),
+        };
+        rules.push(json!({
+            "id": id,
+            "name": id,
+            "shortDescription": { "text": name },
+            "defaultConfiguration": { "level": sarif_level(severity) },
+            "properties": { "category": category, "severity": severity, "tags": [category, "security"] },
+        }));
+    }
+    let results: Vec<_> = hits
+        .iter()
+        .map(|h| {
+            let mut props = json!({ "category": h.category, "severity": h.severity });
+            if let Some(s) = &h.secret {
+                props["secret"] = json!(s);
+            }
+            json!({
+                "ruleId": h.rule_id,
+                "ruleIndex": used[h.rule_id.as_str()],
+                "level": sarif_level(h.severity),
+                "message": { "text": format!("{} ({}); fingerprint {}", h.rule_name, h.category, h.fingerprint) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&h.path) },
+                        "region": {
+                            "startLine": h.line,
+                            "startColumn": h.column,
+                            "byteOffset": h.start,
+                            "byteLength": h.end - h.start,
+                        }
+                    }
+                }],
+                "partialFingerprints": { "stanch/v1": h.fingerprint },
+                "properties": props,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "stanch",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/stanch",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris() {
+        assert_eq!(super::uri("./logs/a b.txt"), "logs/a%20b.txt");
+        assert_eq!(super::uri("<stdin>"), "%3Cstdin%3E");
+    }
+}
