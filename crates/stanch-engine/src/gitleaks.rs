@@ -819,7 +819,8 @@ impl<'n> Converter<'n> {
                 kws.push(lower);
             }
         }
-        let derived = required_literals(&hir);
+        let folded = fold_case(&hir);
+        let derived = required_literals(&folded);
         match derived {
             Some(d) if kws.is_empty() => kws = d,
             Some(d) => {
@@ -847,7 +848,7 @@ impl<'n> Converter<'n> {
             ),
         }
 
-        let specificity = if prefix_literals(&hir).is_some() {
+        let specificity = if prefix_literals(&folded).is_some() {
             Specificity::Provider
         } else {
             Specificity::Generic
@@ -1385,7 +1386,68 @@ fn parse(pattern: &str) -> Result<Hir, String> {
 // ---------------------------------------------------------------------------
 // Regex analysis.
 
-/// Literals every match starts with: lowercase ASCII, at least 3 bytes,
+/// `h` with case-insensitive letters (`[Kk]`, and Unicode's `[Kk\u{212A}]`)
+/// turned into lowercase literals. Keywords match ASCII case-insensitively,
+/// so this keeps the literal analysis exact without the 2^n case variants
+/// that would make the extractor give up on long `(?i)` literals.
+fn fold_case(h: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, Repetition};
+    match h.kind() {
+        HirKind::Class(c) => {
+            let chars: Option<Vec<char>> = match c {
+                Class::Unicode(u) if u.ranges().len() <= 4 => u
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .take(5)
+                    .map(Some)
+                    .collect(),
+                Class::Bytes(b) if b.ranges().len() <= 4 => b
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .take(5)
+                    .map(|b| Some(b as char))
+                    .collect(),
+                _ => None,
+            };
+            let Some(chars) = chars else {
+                return h.clone();
+            };
+            let letter = chars
+                .iter()
+                .find(|c| c.is_ascii_alphabetic())
+                .map(|c| c.to_ascii_lowercase());
+            let folds = |c: char, l: char| {
+                c.to_ascii_lowercase() == l
+                    || (l == 'k' && c == '\u{212A}')
+                    || (l == 's' && c == '\u{17F}')
+            };
+            match letter {
+                Some(l) if chars.len() >= 2 && chars.iter().all(|&c| folds(c, l)) => {
+                    Hir::literal([l as u8])
+                }
+                _ => h.clone(),
+            }
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_case).collect()),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(fold_case(&c.sub)),
+        }),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: r.greedy,
+            sub: Box::new(fold_case(&r.sub)),
+        }),
+        _ => h.clone(),
+    }
+}
+
+/// Literals every match starts with: lowercase printable ASCII, at least 3 bytes,
 /// minimized. `None` when there is no such finite set.
 fn prefix_literals(h: &Hir) -> Option<Vec<String>> {
     let mut ex = Extractor::new();
@@ -1402,7 +1464,11 @@ fn prefix_literals(h: &Hir) -> Option<Vec<String>> {
     let mut out = Vec::with_capacity(lits.len());
     for l in lits {
         let b = l.as_bytes();
-        let ascii = b.iter().position(|b| !b.is_ascii()).unwrap_or(b.len());
+        // Printable ASCII only: no whitespace variants (`key[ \t]*=`).
+        let ascii = b
+            .iter()
+            .position(|b| !b.is_ascii_graphic())
+            .unwrap_or(b.len());
         let b = &b[..ascii.min(MAX_DERIVED_KEYWORD)];
         if b.len() < MIN_DERIVED_KEYWORD {
             return None;
@@ -1550,7 +1616,7 @@ mod tests {
     }
 
     fn req(p: &str) -> Option<Vec<String>> {
-        required_literals(&parse(&translate(p).unwrap()).unwrap())
+        required_literals(&fold_case(&parse(&translate(p).unwrap()).unwrap()))
     }
 
     #[test]

@@ -23,8 +23,19 @@ use super::digits::{self, at, before, is_digit, is_word};
 
 /// Words that make a long (17–19 digit) unseparated run a card candidate.
 const CONTEXT: &[&[u8]] = &[
-    b"card", b"cc_", b"ccn", b"pan", b"visa", b"mastercard", b"amex", b"payment", b"credit",
-    b"debit", b"number", b"acct", b"account",
+    b"card",
+    b"cc_",
+    b"ccn",
+    b"pan",
+    b"visa",
+    b"mastercard",
+    b"amex",
+    b"payment",
+    b"credit",
+    b"debit",
+    b"number",
+    b"acct",
+    b"account",
 ];
 const CONTEXT_WHOLE: &[&[u8]] = &[b"cc", b"pan"];
 const CONTEXT_BYTES: usize = 40;
@@ -121,7 +132,11 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
         if k > ng || (sep == b'-' && k != ng) {
             continue;
         }
-        if layout.iter().zip(&groups[..k]).any(|(&l, &(a, b))| b - a != usize::from(l)) {
+        if layout
+            .iter()
+            .zip(&groups[..k])
+            .any(|(&l, &(a, b))| b - a != usize::from(l))
+        {
             continue;
         }
         let end = groups[k - 1].1;
@@ -181,17 +196,17 @@ fn issuer_ok(d: &[u8]) -> bool {
     let p4 = digits::value(&d[..4]);
     let long = (16..=19).contains(&n);
     match d[0] {
-        b'4' => n == 13 || n == 16 || n == 19,                         // Visa
+        b'4' => n == 13 || n == 16 || n == 19, // Visa
         b'5' => {
             ((51..=55).contains(&p2) && n == 16)                        // Mastercard
-                || ((p2 == 50 || (56..=58).contains(&p2)) && long)      // Maestro
+                || ((p2 == 50 || (56..=58).contains(&p2)) && long) // Maestro
         }
         b'2' => ((2221..=2720).contains(&p4) || (2200..=2204).contains(&p4)) && n == 16, // Mastercard, Mir
         b'3' => {
             ((p2 == 34 || p2 == 37) && n == 15)                         // Amex
                 || ((3528..=3589).contains(&p4) && long)                // JCB
                 || (((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39)
-                    && (14..=19).contains(&n))                          // Diners
+                    && (14..=19).contains(&n)) // Diners
         }
         b'6' => {
             (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65        // Discover
@@ -236,11 +251,26 @@ mod tests {
         for c in CARDS {
             assert_eq!(spans(c), [*c], "{c}");
         }
-        assert_eq!(spans("card=4111111111111111&exp=1225"), ["4111111111111111"]);
-        assert_eq!(spans("{\"pan\":\"5555555555554444\"}"), ["5555555555554444"]);
-        assert_eq!(spans("Card: 4111 1111 1111 1111 12/25 CVV 123"), ["4111 1111 1111 1111"]);
-        assert_eq!(spans("paid with 4111111111111111 12 2025."), ["4111111111111111"]);
-        assert_eq!(spans("cards 4111111111111111,5555555555554444"), ["4111111111111111", "5555555555554444"]);
+        assert_eq!(
+            spans("card=4111111111111111&exp=1225"),
+            ["4111111111111111"]
+        );
+        assert_eq!(
+            spans("{\"pan\":\"5555555555554444\"}"),
+            ["5555555555554444"]
+        );
+        assert_eq!(
+            spans("Card: 4111 1111 1111 1111 12/25 CVV 123"),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(
+            spans("paid with 4111111111111111 12 2025."),
+            ["4111111111111111"]
+        );
+        assert_eq!(
+            spans("cards 4111111111111111,5555555555554444"),
+            ["4111111111111111", "5555555555554444"]
+        );
         assert_eq!(spans("pan: 4000000000000000006"), ["4000000000000000006"]); // 19, with context
     }
 
@@ -257,12 +287,12 @@ mod tests {
     #[test]
     fn skips_lookalikes() {
         for s in [
-            "4111111111111112",                              // Luhn
-            "1705312345123",                                 // epoch millis
-            "1705312345123456789",                           // epoch nanos
+            "4111111111111112",                                               // Luhn
+            "1705312345123",                                                  // epoch millis
+            "1705312345123456789",                                            // epoch nanos
             "dd.trace_id=4000000000000000006 dd.span_id=4000000000000000006", // 19 digits, no card word
             "span_id=5105105105105100123",
-            "7105105105105100",                              // no issuer starts with 7
+            "7105105105105100", // no issuer starts with 7
             "550e8400-e29b-41d4-a716-446655440000",
             "sha=4111111111111111abc",
             "v4111111111111111",
@@ -271,15 +301,18 @@ mod tests {
             "x/4111111111111111/y",
             "+4111111111111111",
             "id-4111111111111111",
-            "4111-1111-1111-1111-1111",                      // longer dashed token
-            "4111 1111-1111 1111",                           // mixed separators
-            "12 4111 1111 1111 1111",                        // middle of a number chain
-            "378282246310005 is amex but 37828224631000",    // second: 14 digits Amex
-            "4111111111111111111111",                        // 22 digits
-            "5555 5555 5555 4444 5555 5555",                 // 24 digits in a row of groups
+            "4111-1111-1111-1111-1111", // longer dashed token
+            "4111 1111-1111 1111",      // mixed separators
+            "12 4111 1111 1111 1111",   // middle of a number chain
+            "378282246310005 is amex but 37828224631000", // second: 14 digits Amex
+            "4111111111111111111111",   // 22 digits
+            "5555 5555 5555 4444 5555 5555", // 24 digits in a row of groups
         ] {
             let got = spans(s);
-            let bad: Vec<_> = got.iter().filter(|g| !s.starts_with("378282246310005") || **g != "378282246310005").collect();
+            let bad: Vec<_> = got
+                .iter()
+                .filter(|g| !s.starts_with("378282246310005") || **g != "378282246310005")
+                .collect();
             assert!(bad.is_empty(), "{s}: {got:?}");
         }
     }
@@ -287,7 +320,15 @@ mod tests {
     #[test]
     fn never_panics_on_edges() {
         let long = "4".repeat(100_000);
-        for s in ["", "4", "4111 ", "4111 1111 1111 1111 ", " 4111-", "\u{ff}4111111111111111\u{ff}", &long] {
+        for s in [
+            "",
+            "4",
+            "4111 ",
+            "4111 1111 1111 1111 ",
+            " 4111-",
+            "\u{ff}4111111111111111\u{ff}",
+            &long,
+        ] {
             let _ = spans(s);
         }
         let mut out = Vec::new();

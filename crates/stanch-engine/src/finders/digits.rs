@@ -62,7 +62,8 @@ mod imp {
             let bits = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast::<__m128i>());
                 let s = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-                let inr = _mm_cmpeq_epi8(_mm_min_epu8(s, _mm_set1_epi8(hi.wrapping_sub(lo) as i8)), s);
+                let inr =
+                    _mm_cmpeq_epi8(_mm_min_epu8(s, _mm_set1_epi8(hi.wrapping_sub(lo) as i8)), s);
                 _mm_movemask_epi8(inr)
             };
             m |= u64::from(bits as u16) << (16 * k);
@@ -232,7 +233,11 @@ pub(crate) fn each_anchor(
     let mut bits = bits;
     if *resume > base {
         let skip = *resume - base;
-        bits = if skip >= 64 { 0 } else { bits & (!0u64 << skip) };
+        bits = if skip >= 64 {
+            0
+        } else {
+            bits & (!0u64 << skip)
+        };
     }
     while bits != 0 {
         let pos = base + bits.trailing_zeros() as usize;
@@ -307,9 +312,10 @@ pub(crate) fn run_end(hay: &[u8], i: usize, f: impl Fn(u8) -> bool) -> usize {
 /// The decimal value of ASCII digits (at most 19 of them).
 #[inline]
 pub(crate) fn value(digits: &[u8]) -> u64 {
-    digits
-        .iter()
-        .fold(0u64, |a, &b| a.wrapping_mul(10).wrapping_add(u64::from(b.wrapping_sub(b'0'))))
+    digits.iter().fold(0u64, |a, &b| {
+        a.wrapping_mul(10)
+            .wrapping_add(u64::from(b.wrapping_sub(b'0')))
+    })
 }
 
 /// Luhn checksum of ASCII digits.
@@ -334,7 +340,13 @@ pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
 /// `phone_number`), or one of `whole` as a word of its own (`tel`, but not
 /// `telemetry`). Words are ASCII lowercase; matching is case-insensitive.
 /// Runs only for rare candidates (bare digit runs), so a plain loop is fine.
-pub(crate) fn context_word(hay: &[u8], lo: usize, hi: usize, prefixes: &[&[u8]], whole: &[&[u8]]) -> bool {
+pub(crate) fn context_word(
+    hay: &[u8],
+    lo: usize,
+    hi: usize,
+    prefixes: &[&[u8]],
+    whole: &[&[u8]],
+) -> bool {
     let hi = hi.min(hay.len());
     let lo = lo.min(hi);
     for i in lo..hi {
@@ -343,11 +355,18 @@ pub(crate) fn context_word(hay: &[u8], lo: usize, hi: usize, prefixes: &[&[u8]],
         }
         let c = hay[i].to_ascii_lowercase();
         let rest = &hay[i..hi];
-        let starts = |w: &[u8]| w.first() == Some(&c) && rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+        let starts = |w: &[u8]| {
+            w.first() == Some(&c)
+                && rest.len() >= w.len()
+                && rest[..w.len()].eq_ignore_ascii_case(w)
+        };
         if prefixes.iter().any(|w| starts(w)) {
             return true;
         }
-        if whole.iter().any(|w| starts(w) && !at(rest, w.len()).is_ascii_alphabetic()) {
+        if whole
+            .iter()
+            .any(|w| starts(w) && !at(rest, w.len()).is_ascii_alphabetic())
+        {
             return true;
         }
     }
@@ -367,10 +386,22 @@ mod tests {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                *b = if round % 2 == 0 { x as u8 } else { b"09/:.- +aAzZ\x80\xff"[(x % 14) as usize] };
+                *b = if round % 2 == 0 {
+                    x as u8
+                } else {
+                    b"09/:.- +aAzZ\x80\xff"[(x % 14) as usize]
+                };
             }
-            for (lo, hi) in [(b'0', b'9'), (b'A', b'Z'), (b'a', b'z'), (0, 0x7f), (b'/', b'/')] {
-                let naive = (0..64).fold(0u64, |m, i| m | (u64::from((lo..=hi).contains(&block[i])) << i));
+            for (lo, hi) in [
+                (b'0', b'9'),
+                (b'A', b'Z'),
+                (b'a', b'z'),
+                (0, 0x7f),
+                (b'/', b'/'),
+            ] {
+                let naive = (0..64).fold(0u64, |m, i| {
+                    m | (u64::from((lo..=hi).contains(&block[i])) << i)
+                });
                 assert_eq!(imp::range(&block, lo, hi), naive);
                 assert_eq!(swar::range(&block, lo, hi), naive);
             }
@@ -388,13 +419,17 @@ mod tests {
         let mut hay = vec![b'x'; 200];
         hay[62..66].copy_from_slice(b"1234");
         let mut got = Vec::new();
-        blocks(&hay, |c| [c.digits()], |base, l| {
-            let mut bits = l[0].all(0, 3) & !l[0].at(-1);
-            while bits != 0 {
-                got.push(base + bits.trailing_zeros() as usize);
-                bits &= bits - 1;
-            }
-        });
+        blocks(
+            &hay,
+            |c| [c.digits()],
+            |base, l| {
+                let mut bits = l[0].all(0, 3) & !l[0].at(-1);
+                while bits != 0 {
+                    got.push(base + bits.trailing_zeros() as usize);
+                    bits &= bits - 1;
+                }
+            },
+        );
         assert_eq!(got, [62]);
     }
 

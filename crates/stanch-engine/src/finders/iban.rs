@@ -17,7 +17,13 @@ pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
     digits::blocks(
         hay,
-        |c| [c.digits(), c.range(b'A', b'Z'), c.range(b'a', b'z') | c.eq(b'_')],
+        |c| {
+            [
+                c.digits(),
+                c.range(b'A', b'Z'),
+                c.range(b'a', b'z') | c.eq(b'_'),
+            ]
+        },
         |base, [d, u, l]| {
             let word_before = d.at(-1) | u.at(-1) | l.at(-1);
             let anchors = !word_before & u.at(0) & u.at(1) & d.at(2) & d.at(3);
@@ -119,9 +125,18 @@ mod tests {
         for i in IBANS {
             assert_eq!(spans(i), [*i], "{i}");
         }
-        assert_eq!(spans("iban=DE89370400440532013000&bic=COBADEFFXXX"), ["DE89370400440532013000"]);
-        assert_eq!(spans("Pay to DE89 3704 0044 0532 0130 00 EUR 12"), ["DE89 3704 0044 0532 0130 00"]);
-        assert_eq!(spans("\"GB82WEST12345698765432\","), ["GB82WEST12345698765432"]);
+        assert_eq!(
+            spans("iban=DE89370400440532013000&bic=COBADEFFXXX"),
+            ["DE89370400440532013000"]
+        );
+        assert_eq!(
+            spans("Pay to DE89 3704 0044 0532 0130 00 EUR 12"),
+            ["DE89 3704 0044 0532 0130 00"]
+        );
+        assert_eq!(
+            spans("\"GB82WEST12345698765432\","),
+            ["GB82WEST12345698765432"]
+        );
     }
 
     #[test]
@@ -137,16 +152,16 @@ mod tests {
     #[test]
     fn skips_lookalikes() {
         for s in [
-            "GB82WEST12345698765433",       // mod 97
-            "GB82WEST1234569876543",        // short for GB
-            "GB82WEST123456987654321",      // long for GB
+            "GB82WEST12345698765433",  // mod 97
+            "GB82WEST1234569876543",   // short for GB
+            "GB82WEST123456987654321", // long for GB
             "XGB82WEST12345698765432",
             "GB82WEST12345698765432X",
             "_GB82WEST12345698765432",
-            "XX82WEST12345698765432",       // not a country
-            "gb82west12345698765432",       // lowercase
+            "XX82WEST12345698765432",        // not a country
+            "gb82west12345698765432",        // lowercase
             "GB82 WEST 1234 5698 7654 3",    // short in groups
-            "GB82 WEST 12345 698 7654 32",  // bad grouping
+            "GB82 WEST 12345 698 7654 32",   // bad grouping
             "DE89 3704 0044 0532 0130 0012", // group runs on
             "ID12 is fine",
             "SHA256 AB12CD",
@@ -158,7 +173,17 @@ mod tests {
     #[test]
     fn never_panics_on_edges() {
         let long = "GB82".repeat(30_000);
-        for s in ["", "G", "GB", "GB8", "GB82", "GB82 ", "GB82 WEST 1234 5698 7654 ", "\u{ff}GB82\u{ff}", &long] {
+        for s in [
+            "",
+            "G",
+            "GB",
+            "GB8",
+            "GB82",
+            "GB82 ",
+            "GB82 WEST 1234 5698 7654 ",
+            "\u{ff}GB82\u{ff}",
+            &long,
+        ] {
             let _ = spans(s);
         }
     }

@@ -30,7 +30,14 @@
 use super::digits::{self, at, before, is_digit, is_word};
 
 const PREFIX_WORDS: &[&[u8]] = &[
-    b"phone", b"telephone", b"mobile", b"cellphone", b"cell_phone", b"msisdn", b"whatsapp", b"fax",
+    b"phone",
+    b"telephone",
+    b"mobile",
+    b"cellphone",
+    b"cell_phone",
+    b"msisdn",
+    b"whatsapp",
+    b"fax",
 ];
 const WHOLE_WORDS: &[&[u8]] = &[b"tel", b"cell", b"sms", b"mob", b"call"];
 const CONTEXT_BYTES: usize = 40;
@@ -60,7 +67,15 @@ pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
             let last_group = d.all(0, 3) & s.at(-1) & d.at(-2);
             let run_start = !d.at(-1);
             let bare = d.all(0, 9);
-            let french = pair(0) & s.at(2) & pair(3) & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
+            let french = pair(0)
+                & s.at(2)
+                & pair(3)
+                & s.at(5)
+                & pair(6)
+                & s.at(8)
+                & pair(9)
+                & s.at(11)
+                & pair(12);
             let five33 = d.all(0, 4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
             let anchors = e164 | last_group | (run_start & (bare | french | five33));
             digits::each_anchor(anchors, base, &mut resume, |p| check(hay, p, out));
@@ -78,7 +93,9 @@ fn check(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
             f = national_last_group(hay, p, sep);
         }
         if f.is_none() && !is_digit(before(hay, p, 1)) {
-            f = french(hay, p).or_else(|| trunk_forward(hay, p)).or_else(|| bare(hay, p));
+            f = french(hay, p)
+                .or_else(|| trunk_forward(hay, p))
+                .or_else(|| bare(hay, p));
         }
         f
     };
@@ -201,7 +218,10 @@ fn nanp(hay: &[u8], p: usize, e: usize, sep: u8) -> Option<(usize, usize)> {
         }
         start = a;
         spaced = sep == b' ';
-        if before(hay, start, 1) == sep && before(hay, start, 2) == b'1' && !is_word(before(hay, start, 3)) {
+        if before(hay, start, 1) == sep
+            && before(hay, start, 2) == b'1'
+            && !is_word(before(hay, start, 3))
+        {
             start -= 2;
         }
     } else {
@@ -222,7 +242,10 @@ fn nanp(hay: &[u8], p: usize, e: usize, sep: u8) -> Option<(usize, usize)> {
         }
         start = close - 4;
         spaced = false;
-        if before(hay, start, 1) == b' ' && before(hay, start, 2) == b'1' && !is_word(before(hay, start, 3)) {
+        if before(hay, start, 1) == b' '
+            && before(hay, start, 2) == b'1'
+            && !is_word(before(hay, start, 3))
+        {
             start -= 2;
         }
     }
@@ -320,7 +343,13 @@ fn bare(hay: &[u8], s: usize) -> Option<(usize, usize)> {
 }
 
 fn has_context(hay: &[u8], s: usize) -> bool {
-    digits::context_word(hay, s.saturating_sub(CONTEXT_BYTES), s, PREFIX_WORDS, WHOLE_WORDS)
+    digits::context_word(
+        hay,
+        s.saturating_sub(CONTEXT_BYTES),
+        s,
+        PREFIX_WORDS,
+        WHOLE_WORDS,
+    )
 }
 
 /// The byte before a national number must not continue a longer token
@@ -383,7 +412,10 @@ mod tests {
         for p in PHONES {
             assert_eq!(spans(p), [*p], "{p}");
         }
-        assert_eq!(spans("call me at +1 (415) 555-0123."), ["+1 (415) 555-0123"]);
+        assert_eq!(
+            spans("call me at +1 (415) 555-0123."),
+            ["+1 (415) 555-0123"]
+        );
         assert_eq!(spans("\"phone\":\"415-555-0123\""), ["415-555-0123"]);
         assert_eq!(spans("tel:+442079460958"), ["+442079460958"]);
         assert_eq!(spans("+44 20 7946 0958 200 OK"), ["+44 20 7946 0958"]);
@@ -417,24 +449,24 @@ mod tests {
             "100-200",
             "port 54321",
             "3.14159265358",
-            "4155550123",             // bare run, no phone word
+            "4155550123", // bare run, no phone word
             "id=4155550123",
             "ts=1705312345123",
             "telemetry_id=4155550123",
-            "415 555 0123",           // spaces only, no phone word
+            "415 555 0123", // spaces only, no phone word
             "size 256 512 1024",
-            "555-123-4567",           // exchange starts with 1
-            "123-456-7890",           // area starts with 1
+            "555-123-4567", // exchange starts with 1
+            "123-456-7890", // area starts with 1
             "415-555-0123-99",
             "12-415-555-0123",
             "x415-555-0123",
             "415-555-01234",
-            "1.0.0+20130313144700",   // semver build metadata
+            "1.0.0+20130313144700", // semver build metadata
             "UTC+0530",
             "a+14155550123",
             "+0123456789",
-            "+1234567",               // 7 digits
-            "+1234567890123456",      // 16 digits
+            "+1234567",          // 7 digits
+            "+1234567890123456", // 16 digits
             "+1 415 555 01234",
             "00000010  01 23 45 67 89 ab cd ef",
             "00 11 22 33 44",
@@ -452,8 +484,21 @@ mod tests {
         let long = "4".repeat(100_000);
         let plus = "+1 ".repeat(10_000);
         for s in [
-            "", "+", "+1", "(", "(415)", "(415) 555-", "415-555-", "+44 (0", "+44 (0)", ") 555-0123",
-            "0 555-0123", "+1 (", "\u{ff}+1\u{ff}", &long, &plus,
+            "",
+            "+",
+            "+1",
+            "(",
+            "(415)",
+            "(415) 555-",
+            "415-555-",
+            "+44 (0",
+            "+44 (0)",
+            ") 555-0123",
+            "0 555-0123",
+            "+1 (",
+            "\u{ff}+1\u{ff}",
+            &long,
+            &plus,
         ] {
             let _ = spans(s);
         }

@@ -17,8 +17,15 @@ use super::digits::{self, at, before, is_digit, is_word};
 const CONTEXT_BYTES: usize = 40;
 /// Phrases: a plain substring search is precise enough.
 const PHRASES: &[&[u8]] = &[
-    b"social security", b"social_security", b"socialsecurity", b"social-security", b"tax id",
-    b"tax_id", b"taxid", b"tax-id", b"taxpayer",
+    b"social security",
+    b"social_security",
+    b"socialsecurity",
+    b"social-security",
+    b"tax id",
+    b"tax_id",
+    b"taxid",
+    b"tax-id",
+    b"taxpayer",
 ];
 /// Short words: must start a word (`ssn_last4`, `SSN:`, but not `classname`).
 const WORDS: &[&[u8]] = &[b"ssn"];
@@ -44,8 +51,11 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
         // A bare 9-digit run.
         let e = s + 9;
         let d = &hay[s..e];
-        (ranges_ok(&d[..3], &d[3..5], &d[5..]) && start_ok(hay, s, 0) && end_ok(hay, e, 0) && has_context(hay, s))
-            .then_some(e)
+        (ranges_ok(&d[..3], &d[3..5], &d[5..])
+            && start_ok(hay, s, 0)
+            && end_ok(hay, e, 0)
+            && has_context(hay, s))
+        .then_some(e)
     } else {
         let e = s + 11;
         (at(hay, s + 6) == sep
@@ -65,7 +75,11 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
 
 fn ranges_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
     let area = digits::value(area);
-    area != 0 && area != 666 && area < 900 && digits::value(group) != 0 && digits::value(serial) != 0
+    area != 0
+        && area != 666
+        && area < 900
+        && digits::value(group) != 0
+        && digits::value(serial) != 0
 }
 
 /// Not glued to a word, nor continuing a longer token through `-`, `.` or
@@ -116,7 +130,10 @@ mod tests {
         assert_eq!(spans("SSN: 536221234"), ["536221234"]);
         assert_eq!(spans("social_security_number=536221234"), ["536221234"]);
         assert_eq!(spans("Tax ID 536221234,"), ["536221234"]);
-        assert_eq!(spans("ids 123-45-6780, 536-22-1234"), ["123-45-6780", "536-22-1234"]);
+        assert_eq!(
+            spans("ids 123-45-6780, 536-22-1234"),
+            ["123-45-6780", "536-22-1234"]
+        );
     }
 
     #[test]
@@ -128,8 +145,15 @@ mod tests {
             }
         }
         for off in 0..140 {
-            let s = format!("ssn: {}536221234", " ".repeat(off % 30) + &"\t".repeat(off / 30 * 9));
-            let want = if off % 30 + off / 30 * 9 + 5 <= 40 { vec!["536221234"] } else { vec![] };
+            let s = format!(
+                "ssn: {}536221234",
+                " ".repeat(off % 30) + &"\t".repeat(off / 30 * 9)
+            );
+            let want = if off % 30 + off / 30 * 9 + 5 <= 40 {
+                vec!["536221234"]
+            } else {
+                vec![]
+            };
             assert_eq!(spans(&s), want, "at {off}");
         }
     }
@@ -143,13 +167,13 @@ mod tests {
             "123-45-67890",
             "0123-45-6789",
             "555-123-4567",
-            "123-45 6789",   // mixed separators
+            "123-45 6789", // mixed separators
             "000-12-3456",
             "666-12-3456",
             "912-12-3456",
             "123-00-3456",
             "123-45-0000",
-            "536221234",     // bare, no context
+            "536221234", // bare, no context
             "classname=536221234",
             "order 536221234",
             "ssn 5362212345",
@@ -165,7 +189,17 @@ mod tests {
     fn never_panics_on_edges() {
         let long = "123-45-6789-".repeat(10_000);
         let nines = "9".repeat(100_000);
-        for s in ["", "1", "123-", "123-45-", "123-45-678", "ssn", "ssn 12345678", &long, &nines] {
+        for s in [
+            "",
+            "1",
+            "123-",
+            "123-45-",
+            "123-45-678",
+            "ssn",
+            "ssn 12345678",
+            &long,
+            &nines,
+        ] {
             let _ = spans(s);
         }
     }
