@@ -42,7 +42,7 @@ def F(*parts):
 
 
 def text(frag):
-    return "".join(p if isinstance(p, str) else p.value for p in frag)
+    return "".join(p if isinstance(p, str) else p.value for p in F(frag))
 
 
 def esc(frag, fn):
@@ -479,7 +479,15 @@ class G:
     def pii(self, type_, value, ctx=None):
         return Item(value, "pii", type_, ctx)
 
+    # Very common benign values are labelled only part of the time (the rest stay in the text
+    # unlabelled), which keeps the label file proportionate without changing what the text looks like.
+    THIN = {"uuid": 0.5, "private-ip": 0.5, "llm-call-id": 0.5, "token-count": 0.6, "pod-name": 0.4,
+            "span-id": 0.5, "trace-id": 0.6, "git-sha-short": 0.6}
+
     def ben(self, type_, value, ctx=None):
+        p = self.THIN.get(type_)
+        if p is not None and self.r.random() >= p:
+            return value
         return Item(value, "benign", type_, ctx)
 
     # -- PII
@@ -599,7 +607,7 @@ class G:
 
     def named_secret(self, style="env"):
         """(name, fragment) for a secret assigned to a variable: provider, generic, URL or PEM."""
-        k = self.deck("named", ["provider"] * 10 + ["generic"] * 6 + ["url"] * 3 + ["pem"])
+        k = self.deck("named", ["provider"] * 14 + ["generic"] * 6 + ["url"] * 3 + ["pem"])
         if k == "provider":
             sp, it = self.provider()
             return style_name(self.pick(sp.names), style), F(it)
@@ -909,8 +917,13 @@ class G:
         """Render NAME=value in a syntax; returns fragment (with trailing newline for line styles)."""
         if style == "env":
             t = text(frag)
-            if self.chance(0.3) or any(c in t for c in " #$`\\\"'!&;|<>()\n"):
-                v = F('"', esc(frag, lambda s: s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("$", "\\$").replace("`", "\\`")), '"') if "\n" in t or '"' in t or "$" in t or "`" in t else F('"', frag, '"')
+            its = items(frag)
+            if len(its) == 1 and its[0].type == "placeholder" and its[0].value == t:
+                v = frag  # ${VAR} references stay bare so dotenv can expand them
+            elif "\n" in t or ("'" in t and any(c in t for c in '"$`\\')):
+                v = F('"', esc(frag, lambda s: s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("$", "\\$").replace("`", "\\`")), '"')
+            elif self.chance(0.3) or any(c in t for c in " #$`\\\"'!&;|<>()"):
+                v = F("'", frag, "'") if "'" not in t else F('"', frag, '"')
             else:
                 v = frag
             out = F(indent, name, "=", v, "\n")

@@ -52,7 +52,12 @@ pub fn run(config: &Config, args: RulesArgs) -> Result<u8> {
                 for f in &files {
                     let text = std::fs::read_to_string(f)
                         .with_context(|| format!("cannot read rule file {}", f.display()))?;
-                    specs.extend(pack::parse_rule_file(&f.display().to_string(), &text)?);
+                    let (s, warnings) =
+                        pack::parse_rule_file_with_warnings(&f.display().to_string(), &text)?;
+                    for w in warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    specs.extend(s);
                 }
                 RuleDb::new(specs)?
             };

@@ -167,7 +167,12 @@ impl Config {
         for f in self.rule_files.iter().chain(extra_files) {
             let text = std::fs::read_to_string(f)
                 .with_context(|| format!("cannot read rule file {}", f.display()))?;
-            user.extend(pack::parse_rule_file(&f.display().to_string(), &text)?);
+            let (specs, warnings) =
+                pack::parse_rule_file_with_warnings(&f.display().to_string(), &text)?;
+            for w in warnings {
+                eprintln!("stanch: warning: {w}");
+            }
+            user.extend(specs);
         }
         user.extend(self.add.iter().cloned());
         for u in user {

@@ -498,3 +498,14 @@ fn bad_key_is_an_error_that_hides_the_key() {
     let err = text(&out.get_output().stderr);
     assert!(err.contains("STANCH_KEY") && !err.contains("tooshort"), "{err}");
 }
+
+#[test]
+fn documented_example_config_is_valid() {
+    let cfg = root().join("docs/stanch.example.toml");
+    stanch()
+        .arg("--config")
+        .arg(cfg)
+        .args(["rules", "check"])
+        .assert()
+        .success();
+}

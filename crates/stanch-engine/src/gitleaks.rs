@@ -13,7 +13,7 @@
 //! | `secretGroup`                 | `secret_group`, always explicit (see below)                            |
 //! | `entropy`                     | `min_entropy` (0 = off, as in gitleaks)                                |
 //! | `keywords`                    | `keywords`, lowercased, plus literals derived from the regex if needed |
-//! | `allowlist(s)` regexes (secret) and `stopwords` | `allow_regexes`, `allow_stopwords`                   |
+//! | allowlist `regexes`, `stopwords` | `allow_regexes`, `allow_stopwords` (see "Allowlists")             |
 //! | `path`, `paths`, `commits`    | nothing: stanch scans text streams, which have no path or commit       |
 //! | `tags`                        | dropped (metadata only)                                                |
 //!
@@ -71,15 +71,35 @@
 //! - `skipReport = true` rules (auxiliary parts of composite rules); the
 //!   `[[rules.required]]` condition of composite rules (the primary rule alone
 //!   is imported, so it reports more, never less).
-//! - allowlist parts stanch cannot apply: `paths` and `commits`, `AND`
-//!   allowlists that combine regexes with stopwords (or need a path/commit,
-//!   so never fire on a stream), and regexes with `regexTarget = "line"` or
-//!   `"match"` (unless the rule reports its whole match). Not applying an
-//!   allowlist reports more, never less. [`convert_full`] returns every
-//!   allowlist so an engine hook can apply the rest later.
+//! - allowlist parts stanch cannot apply: `AND` allowlists that combine
+//!   regexes with stopwords (or need a path or commit, so never fire on a
+//!   stream), and regexes with `regexTarget = "line"` or `"match"` (unless the
+//!   rule reports its whole match). Not applying an allowlist reports more,
+//!   never less. [`convert_full`] returns every allowlist so an engine hook
+//!   can apply the rest later. (`paths` and `commits` of `OR` allowlists are
+//!   dropped silently: they never match a stream, as with `gitleaks stdin`.)
 //!
 //! `[extend] path`/`url` (another config file) are refused: merge the files,
 //! or list the extended file as a rule file of its own.
+//!
+//! ## Allowlists
+//!
+//! gitleaks drops a finding when any allowlist of its rule, or any global one
+//! (`targetRules`: only those rules), allows it. An `OR` allowlist allows when
+//! one of its regexes is found in the secret or the secret contains one of its
+//! stopwords (case-insensitive): exactly what `allow_regexes` and
+//! `allow_stopwords` do, so those lists are the union of the applicable
+//! allowlists. Global allowlists are applied to the rules of the same file only.
+//!
+//! ## Other differences
+//!
+//! - gitleaks keeps a secret whose entropy *exceeds* `entropy`; stanch keeps one
+//!   that reaches `min_entropy`: a secret exactly at the threshold is reported.
+//! - stanch's placeholder filter (`${VAR}`, `changeme`, `xxxx`…) applies to
+//!   imported rules too.
+//! - gitleaks' `gitleaks:allow` line comment is not honoured.
+//! - A match whose start lies more than 256 bytes before its keyword (a long
+//!   unbounded prefix such as `.*token`) is found from the window start instead.
 
 use crate::rule::{Category, RuleSpec, SecretGroup, Severity, Specificity, MAX_RULE_LEN};
 use crate::{Error, Problem};
@@ -97,6 +117,8 @@ const MIN_DERIVED_KEYWORD: usize = 3;
 const MAX_DERIVED_KEYWORD: usize = 32;
 /// Most derived keywords per rule.
 const MAX_DERIVED_KEYWORDS: usize = 64;
+/// The `rule` of problems and warnings about the file's top level.
+pub const GLOBAL: &str = "(global)";
 
 /// True when the TOML text looks like a gitleaks config rather than a stanch
 /// rule file: some `[[rules]]` entry has a gitleaks field (`regex`,
@@ -226,8 +248,8 @@ pub struct GitleaksAllowlist {
     pub paths: Vec<String>,
     /// Commit SHAs, as written. Never match a text stream.
     pub commits: Vec<String>,
-    /// Where it was written: `allowlist`, `allowlists[0]` (in a rule),
-    /// `[allowlist]`, `[[allowlists]] #1` (top level).
+    /// Where it was written: `allowlist` (the older single table) or
+    /// `allowlists[0]`, in its rule or at the top level (see `global`).
     pub label: String,
     /// From the file's top level rather than from a rule.
     pub global: bool,
@@ -252,7 +274,7 @@ pub fn convert_full(name: &str, text: &str) -> Result<Conversion, Error> {
 // ---------------------------------------------------------------------------
 // TOML access (viper, which gitleaks uses, matches keys case-insensitively).
 
-/// A table with lowercase keys, remembering the keys read.
+/// A table looked up by lowercase key.
 struct Fields<'a> {
     map: HashMap<String, (&'a str, &'a Value)>,
 }
@@ -421,7 +443,7 @@ impl<'n> Converter<'n> {
     fn run(mut self, table: &Table) -> Result<Conversion, Error> {
         let top = Fields::new(table);
         for k in top.unknown(TOP_KEYS) {
-            self.warn("", k, "not a gitleaks config key; ignored");
+            self.warn(GLOBAL, k, "not a gitleaks config key; ignored");
         }
 
         // [extend]
@@ -449,21 +471,21 @@ impl<'n> Converter<'n> {
                 .map_err(|e| self.parse_error(format!("extend.useDefault: {e}")))?;
             if use_default {
                 self.warn(
-                    "",
+                    GLOBAL,
                     "extend.useDefault",
                     "gitleaks' default rules are not imported; stanch's built-in rules apply instead",
                 );
             }
             if ext.get("disabledrules").is_some() {
                 self.warn(
-                    "",
+                    GLOBAL,
                     "extend.disabledRules",
                     "ignored: it disables rules of gitleaks' default config, which is not imported",
                 );
             }
             for k in ext.unknown(EXTEND_KEYS) {
                 self.warn(
-                    "",
+                    GLOBAL,
                     &format!("extend.{k}"),
                     "not a gitleaks config key; ignored",
                 );
@@ -477,7 +499,12 @@ impl<'n> Converter<'n> {
         };
         let mut pending: Vec<Pending> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
+        // Every id in the file, converted or skipped (for `targetRules`).
+        let mut all_ids: Vec<String> = Vec::new();
         for (n, rule) in rules.iter().enumerate() {
+            if let Some(Value::String(id)) = Fields::new(rule).get("id") {
+                all_ids.push(id.trim().to_string());
+            }
             let Some(p) = self.rule(n, rule, use_default) else {
                 continue;
             };
@@ -524,21 +551,21 @@ impl<'n> Converter<'n> {
             .map_err(|e| self.parse_error(format!("{key}: {e}")))?;
         for (i, t) in lists.iter().enumerate() {
             let label = if old {
-                "[allowlist]".to_string()
+                "allowlist".to_string()
             } else {
-                format!("[[allowlists]] #{}", i + 1)
+                format!("allowlists[{i}]")
             };
             let f = Fields::new(t);
             let targets = match f.strings("targetrules") {
                 Ok(v) => v.into_iter().map(str::to_string).collect(),
                 Err(e) => {
-                    self.problem(&label, "targetRules", e);
+                    self.problem(GLOBAL, &format!("{label}.targetRules"), e);
                     Vec::new()
                 }
             };
             let mut known = ALLOWLIST_KEYS.to_vec();
             known.push("targetrules");
-            if let Some(mut a) = self.allowlist(&label, "", &f, &known) {
+            if let Some(mut a) = self.allowlist(GLOBAL, &label, &f, &known) {
                 a.global = true;
                 global.push((targets, a));
             }
@@ -550,19 +577,23 @@ impl<'n> Converter<'n> {
                 }
                 continue;
             }
+            let field = format!("{}.targetRules", a.label);
             for t in targets {
                 match pending.iter_mut().find(|p| p.orig_id == t) {
                     Some(p) => p.allowlists.push(a.clone()),
+                    // Skipped, with a warning already.
+                    None if all_ids.contains(&t) => {}
                     None if use_default => self.warn(
-                        "",
-                        "allowlists.targetRules",
-                        format!("rule `{t}` is not in this file (a gitleaks default rule?); allowlist ignored for it"),
+                        GLOBAL,
+                        &field,
+                        format!(
+                            "rule `{t}` is not in this file (a gitleaks default rule?); \
+                             allowlist ignored for it"
+                        ),
                     ),
-                    None => self.problem(
-                        "",
-                        "allowlists.targetRules",
-                        format!("target rule `{t}` does not exist"),
-                    ),
+                    None => {
+                        self.problem(GLOBAL, &field, format!("target rule `{t}` does not exist"))
+                    }
                 }
             }
         }
@@ -583,7 +614,7 @@ impl<'n> Converter<'n> {
                     };
                     let reason = format!("{desc}{why}");
                     // A global allowlist is reported once, not once per rule.
-                    let rule = if a.global { "" } else { p.orig_id.as_str() };
+                    let rule = if a.global { GLOBAL } else { p.orig_id.as_str() };
                     if !self
                         .warnings
                         .iter()
@@ -820,16 +851,23 @@ impl<'n> Converter<'n> {
             }
         }
         let folded = fold_case(&hir);
-        let derived = required_literals(&folded);
+        let derived = required_literals(&folded, MIN_DERIVED_KEYWORD);
+        // The user's keywords are enough when one required set only holds
+        // literals that each contain one of them.
+        let covered = !kws.is_empty() && {
+            let mut sets = Vec::new();
+            required_sets(&folded, 2, &mut sets);
+            sets.iter().any(|set| {
+                set.iter()
+                    .all(|lit| kws.iter().any(|k| lit.contains(k.as_str())))
+            })
+        };
         match derived {
-            Some(d) if kws.is_empty() => kws = d,
+            _ if covered => {}
             Some(d) => {
-                let covered = d.iter().all(|lit| kws.iter().any(|k| lit.contains(k.as_str())));
-                if !covered {
-                    for lit in d {
-                        if !kws.contains(&lit) {
-                            kws.push(lit);
-                        }
+                for lit in d {
+                    if !kws.contains(&lit) {
+                        kws.push(lit);
                     }
                 }
             }
@@ -843,12 +881,12 @@ impl<'n> Converter<'n> {
             None => self.warn(
                 rid,
                 "keywords",
-                "cannot check that every match contains a keyword; stanch runs the regex only on lines \
-                 holding one (gitleaks: anywhere in the file), so matches elsewhere are missed",
+                "cannot check that every match contains a keyword; stanch runs the regex only on \
+                 lines holding one (gitleaks: anywhere in the file), so matches elsewhere are missed",
             ),
         }
 
-        let specificity = if prefix_literals(&folded).is_some() {
+        let specificity = if prefix_literals(&folded, MIN_DERIVED_KEYWORD).is_some() {
             Specificity::Provider
         } else {
             Specificity::Generic
@@ -896,7 +934,8 @@ impl<'n> Converter<'n> {
         })
     }
 
-    /// Parses one allowlist table. `rule`/`field` name it in problems.
+    /// Parses one allowlist table. `rule` and `field` (`allowlist`,
+    /// `allowlists[0]`) name it in problems.
     fn allowlist(
         &mut self,
         rule: &str,
@@ -905,18 +944,12 @@ impl<'n> Converter<'n> {
         known: &[&str],
     ) -> Option<GitleaksAllowlist> {
         let before = self.problems.len();
-        let name = |sub: &str| {
-            if field.is_empty() {
-                sub.to_string()
-            } else {
-                format!("{field}.{sub}")
-            }
-        };
+        let name = |sub: &str| format!("{field}.{sub}");
         for k in f.unknown(known) {
             self.warn(rule, &name(k), "not a gitleaks allowlist key; ignored");
         }
         let mut a = GitleaksAllowlist {
-            label: if field.is_empty() { rule } else { field }.to_string(),
+            label: field.to_string(),
             ..Default::default()
         };
         match f.string("description") {
@@ -992,7 +1025,7 @@ impl<'n> Converter<'n> {
         {
             self.problem(
                 rule,
-                if field.is_empty() { "allowlist" } else { field },
+                field,
                 "must contain at least one of: commits, paths, regexes, stopwords (as in gitleaks)",
             );
             return None;
@@ -1447,9 +1480,9 @@ fn fold_case(h: &Hir) -> Hir {
     }
 }
 
-/// Literals every match starts with: lowercase printable ASCII, at least 3 bytes,
-/// minimized. `None` when there is no such finite set.
-fn prefix_literals(h: &Hir) -> Option<Vec<String>> {
+/// Literals every match starts with: lowercase printable ASCII, at least
+/// `min` bytes, minimized. `None` when there is no such finite set.
+fn prefix_literals(h: &Hir, min: usize) -> Option<Vec<String>> {
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
         .limit_class(5)
@@ -1470,7 +1503,7 @@ fn prefix_literals(h: &Hir) -> Option<Vec<String>> {
             .position(|b| !b.is_ascii_graphic())
             .unwrap_or(b.len());
         let b = &b[..ascii.min(MAX_DERIVED_KEYWORD)];
-        if b.len() < MIN_DERIVED_KEYWORD {
+        if b.len() < min {
             return None;
         }
         out.push(String::from_utf8_lossy(b).to_ascii_lowercase());
@@ -1497,45 +1530,46 @@ fn better(a: &[String], b: &[String]) -> bool {
     (min(a), std::cmp::Reverse(a.len())) > (min(b), std::cmp::Reverse(b.len()))
 }
 
-/// Literals of which every match contains at least one (keywords for the
-/// prefilter), or `None`.
-fn required_literals(h: &Hir) -> Option<Vec<String>> {
-    let mut best = prefix_literals(h);
-    let mut consider = |c: Option<Vec<String>>| {
-        if let Some(c) = c {
-            if best.as_ref().map_or(true, |b| better(&c, b)) {
-                best = Some(c);
-            }
-        }
-    };
+/// Sets of literals (each at least `min` bytes) such that every match of `h`
+/// contains one literal of the set: the prefixes of `h` and of each tail of a
+/// concatenation, and recursively those of every part every match goes
+/// through (an alternation contributes the union of its branches' best sets).
+fn required_sets(h: &Hir, min: usize, out: &mut Vec<Vec<String>>) {
+    out.extend(prefix_literals(h, min));
     match h.kind() {
         HirKind::Concat(subs) => {
             for i in 0..subs.len() {
                 if i > 0 {
-                    consider(prefix_literals(&Hir::concat(subs[i..].to_vec())));
+                    out.extend(prefix_literals(&Hir::concat(subs[i..].to_vec()), min));
                 }
-                consider(required_literals(&subs[i]));
+                required_sets(&subs[i], min, out);
             }
         }
-        HirKind::Capture(c) => consider(required_literals(&c.sub)),
-        HirKind::Repetition(r) if r.min >= 1 => consider(required_literals(&r.sub)),
+        HirKind::Capture(c) => required_sets(&c.sub, min, out),
+        HirKind::Repetition(r) if r.min >= 1 => required_sets(&r.sub, min, out),
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
-            let mut ok = true;
             for a in alts {
-                match required_literals(a) {
+                match required_literals(a, min) {
                     Some(l) => all.extend(l),
-                    None => {
-                        ok = false;
-                        break;
-                    }
+                    None => return,
                 }
             }
-            if ok {
-                consider(minimize(all));
-            }
+            out.extend(minimize(all));
         }
         _ => {}
+    }
+}
+
+/// The best set from [`required_sets`] (keywords for the prefilter).
+fn required_literals(h: &Hir, min: usize) -> Option<Vec<String>> {
+    let mut sets = Vec::new();
+    required_sets(h, min, &mut sets);
+    let mut best: Option<Vec<String>> = None;
+    for s in sets {
+        if best.as_ref().map_or(true, |b| better(&s, b)) {
+            best = Some(s);
+        }
     }
     best
 }
@@ -1599,6 +1633,8 @@ mod tests {
         assert!(translate(r"\1").is_err());
         assert!(translate(r"[abc").is_err());
         for p in [
+            r"[a\&\&b\~\~\[c]",
+            r"[\]a]",
             r"(?u)é[0-9A-Za-z_]+(?-u:\b)",
             r"(?u)\pL[0-9[:^word:]]",
             r"a\{,5}b{2}",
@@ -1616,7 +1652,10 @@ mod tests {
     }
 
     fn req(p: &str) -> Option<Vec<String>> {
-        required_literals(&fold_case(&parse(&translate(p).unwrap()).unwrap()))
+        required_literals(
+            &fold_case(&parse(&translate(p).unwrap()).unwrap()),
+            MIN_DERIVED_KEYWORD,
+        )
     }
 
     #[test]

@@ -9,21 +9,32 @@ include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 /// Parses one rule file. gitleaks files (`[[rules]]` tables with `regex`) are
 /// recognised and converted; everything else must follow the stanch schema.
 pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>, Error> {
+    parse_rule_file_with_warnings(name, text).map(|(specs, _)| specs)
+}
+
+/// Like [`parse_rule_file`], also returning what an import skipped or could
+/// not keep (gitleaks features with no stanch equivalent), for display.
+pub fn parse_rule_file_with_warnings(
+    name: &str,
+    text: &str,
+) -> Result<(Vec<RuleSpec>, Vec<crate::Problem>), Error> {
     if crate::gitleaks::looks_like_gitleaks(text) {
-        return crate::gitleaks::convert(name, text);
+        let c = crate::gitleaks::convert_full(name, text)?;
+        return Ok((c.specs, c.warnings));
     }
     let file: RuleFile = toml::from_str(text).map_err(|e| Error::Parse {
         file: name.to_string(),
         message: e.to_string(),
     })?;
-    Ok(file
+    let specs = file
         .rules
         .into_iter()
         .map(|mut r| {
             r.origin = name.to_string();
             r
         })
-        .collect())
+        .collect();
+    Ok((specs, Vec::new()))
 }
 
 /// The built-in rules, parsed (not compiled).
@@ -45,6 +56,6 @@ mod tests {
     #[test]
     fn builtin_pack_compiles() {
         let db = super::builtin().unwrap();
-        assert!(db.len() > 0);
+        assert!(!db.is_empty());
     }
 }

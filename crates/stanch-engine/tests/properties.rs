@@ -50,7 +50,9 @@ fn describe(hay: &[u8], found: &[Finding]) -> Vec<String> {
     found
         .iter()
         .map(|f| {
-            let shown = hay.get(f.start..f.end.min(hay.len())).unwrap_or(b"<out of bounds>");
+            let shown = hay
+                .get(f.start..f.end.min(hay.len()))
+                .unwrap_or(b"<out of bounds>");
             format!(
                 "{} {:?} {:?}",
                 db().rule(f.rule).id(),
@@ -75,10 +77,34 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 /// written and upper-cased), parts of secrets, line ends, NULs, invalid UTF-8.
 fn tokens() -> Vec<Vec<u8>> {
     let mut t: Vec<Vec<u8>> = [
-        &b"\n"[..], b"\r\n", b"\0", b"\xff\xfe", b"\xc3", b"\xe2\x80", b" ", b"=", b":", b"\"",
-        b"'", b"@", b".", b"/", b"@acme.io", b"bob@acme.io", b"://u:", b"Bearer ", b"-----BEGIN ",
-        b"-----END ", b"PRIVATE KEY-----", b"[REDACTED:x]", b"<email:0123abcd>", b"****", b"${VAR}",
-        b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", b"AKIADFFXKTQNCK3ZX4RC", b"4111111111111111",
+        &b"\n"[..],
+        b"\r\n",
+        b"\0",
+        b"\xff\xfe",
+        b"\xc3",
+        b"\xe2\x80",
+        b" ",
+        b"=",
+        b":",
+        b"\"",
+        b"'",
+        b"@",
+        b".",
+        b"/",
+        b"@acme.io",
+        b"bob@acme.io",
+        b"://u:",
+        b"Bearer ",
+        b"-----BEGIN ",
+        b"-----END ",
+        b"PRIVATE KEY-----",
+        b"[REDACTED:x]",
+        b"<email:0123abcd>",
+        b"****",
+        b"${VAR}",
+        b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        b"AKIADFFXKTQNCK3ZX4RC",
+        b"4111111111111111",
         b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
     ]
     .iter()
@@ -270,13 +296,29 @@ proptest! {
 
 fn regexish() -> impl Strategy<Value = String> {
     let atom = prop_oneof![
-        Just("ab".to_string()), Just("\\b".to_string()), Just("(".to_string()), Just(")".to_string()),
-        Just("[A-Za-z0-9]".to_string()), Just("{2,40}".to_string()), Just("{0}".to_string()),
-        Just("*".to_string()), Just("+?".to_string()), Just("|".to_string()), Just("^".to_string()),
-        Just("$".to_string()), Just("(?i)".to_string()), Just("(?P<secret>".to_string()),
-        Just("(?u)\\w".to_string()), Just(".".to_string()), Just("\\x00".to_string()),
-        Just("\\n".to_string()), Just("\\s+".to_string()), Just("[^\\s]".to_string()),
-        Just("\\\\".to_string()), Just("'".to_string()), Just("\"".to_string()),
+        Just("ab".to_string()),
+        Just("\\b".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just("[A-Za-z0-9]".to_string()),
+        Just("{2,40}".to_string()),
+        Just("{0}".to_string()),
+        Just("*".to_string()),
+        Just("+?".to_string()),
+        Just("|".to_string()),
+        Just("^".to_string()),
+        Just("$".to_string()),
+        Just("(?i)".to_string()),
+        Just("(?P<secret>".to_string()),
+        Just("(?u)\\w".to_string()),
+        Just(".".to_string()),
+        Just("\\x00".to_string()),
+        Just("\\n".to_string()),
+        Just("\\s+".to_string()),
+        Just("[^\\s]".to_string()),
+        Just("\\\\".to_string()),
+        Just("'".to_string()),
+        Just("\"".to_string()),
         "[a-z=:_]{1,6}".prop_map(|s| s),
     ];
     prop::collection::vec(atom, 0..16).prop_map(|v| v.concat())

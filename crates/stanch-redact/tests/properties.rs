@@ -47,7 +47,12 @@ fn key() -> Key {
     Key::parse(&[b'k'; 32]).unwrap()
 }
 
-const STYLES: [Style; 4] = [Style::Placeholder, Style::Pseudonym, Style::Mask, Style::Hash];
+const STYLES: [Style; 4] = [
+    Style::Placeholder,
+    Style::Pseudonym,
+    Style::Mask,
+    Style::Hash,
+];
 
 /// `None`: the default policy (secrets as placeholders, PII as pseudonyms).
 fn redactor(style: Option<Style>) -> Redactor {
@@ -200,7 +205,9 @@ impl Kind {
                 (s.clone(), s)
             }
             Kind::Email => {
-                let first = g.pick(&["alice", "bob", "carol", "dmitri", "erin", "farah", "j", "hana"]);
+                let first = g.pick(&[
+                    "alice", "bob", "carol", "dmitri", "erin", "farah", "j", "hana",
+                ]);
                 let local = match g.below(4) {
                     0 => first.to_string(),
                     1 => format!("{first}.{}", g.pick(&["nguyen", "smith", "okafor", "berg"])),
@@ -222,12 +229,22 @@ impl Kind {
             Kind::PostgresUrl => {
                 let user = g.pick(&["app", "u", "postgres", "svc_orders", "reader"]);
                 let pw = g.string_up(ALNUM, 12, 13);
-                let host = g.pick(&["db", "localhost", "db.internal.net", "10.0.0.7", "pg-1.acme.io"]);
+                let host = g.pick(&[
+                    "db",
+                    "localhost",
+                    "db.internal.net",
+                    "10.0.0.7",
+                    "pg-1.acme.io",
+                ]);
                 let port = if g.below(2) == 0 { ":5432" } else { "" };
                 (format!("postgres://{user}:{pw}@{host}{port}/orders"), pw)
             }
         };
-        Planted { kind: self, text, secret }
+        Planted {
+            kind: self,
+            text,
+            secret,
+        }
     }
 }
 
@@ -236,7 +253,11 @@ fn enabled_kinds() -> &'static [Kind] {
     K.get_or_init(|| {
         let rules: Vec<(Kind, Option<String>)> = KINDS.iter().map(|&k| (k, k.rule(db()))).collect();
         eprintln!("planted secret kinds (kind, rule that finds it): {rules:?}");
-        let k: Vec<Kind> = rules.iter().filter(|(_, r)| r.is_some()).map(|(k, _)| *k).collect();
+        let k: Vec<Kind> = rules
+            .iter()
+            .filter(|(_, r)| r.is_some())
+            .map(|(k, _)| *k)
+            .collect();
         assert!(!k.is_empty(), "no secret kind has a built-in rule");
         k
     })
@@ -246,12 +267,66 @@ fn enabled_kinds() -> &'static [Kind] {
 // Benign fragments: log text that holds nothing to redact.
 
 const WORDS: &[&str] = &[
-    "INFO", "DEBUG", "WARN", "ERROR", "request", "completed", "started", "worker", "shutdown",
-    "retry", "cache", "miss", "hit", "GET", "POST", "PUT", "orders", "billing", "queue",
-    "published", "event", "upstream", "returned", "slow", "query", "detected", "ok", "failed",
-    "timeout", "after", "handler", "session", "created", "feature", "flag", "evaluated",
-    "at", "in", "of", "the", "for", "with", "main", "pod", "node", "deploy", "rollout", "Traceback",
-    "(most", "recent", "call", "last):", "File", "line", "->", "=>", "|", "-", "#", "[main]",
+    "INFO",
+    "DEBUG",
+    "WARN",
+    "ERROR",
+    "request",
+    "completed",
+    "started",
+    "worker",
+    "shutdown",
+    "retry",
+    "cache",
+    "miss",
+    "hit",
+    "GET",
+    "POST",
+    "PUT",
+    "orders",
+    "billing",
+    "queue",
+    "published",
+    "event",
+    "upstream",
+    "returned",
+    "slow",
+    "query",
+    "detected",
+    "ok",
+    "failed",
+    "timeout",
+    "after",
+    "handler",
+    "session",
+    "created",
+    "feature",
+    "flag",
+    "evaluated",
+    "at",
+    "in",
+    "of",
+    "the",
+    "for",
+    "with",
+    "main",
+    "pod",
+    "node",
+    "deploy",
+    "rollout",
+    "Traceback",
+    "(most",
+    "recent",
+    "call",
+    "last):",
+    "File",
+    "line",
+    "->",
+    "=>",
+    "|",
+    "-",
+    "#",
+    "[main]",
 ];
 
 fn word() -> impl Strategy<Value = String> {
@@ -265,7 +340,14 @@ fn hex_string(n: usize) -> impl Strategy<Value = String> {
 
 fn uuid() -> impl Strategy<Value = String> {
     hex_string(32).prop_map(|h| {
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     })
 }
 
@@ -274,13 +356,21 @@ fn git_sha() -> impl Strategy<Value = String> {
 }
 
 fn timestamp() -> impl Strategy<Value = String> {
-    (2000u32..2031, 1u32..13, 1u32..29, 0u32..24, 0u32..60, 0u32..60, 0u32..1000, 0u8..3).prop_map(
-        |(y, mo, d, h, mi, s, ms, fmt)| match fmt {
+    (
+        2000u32..2031,
+        1u32..13,
+        1u32..29,
+        0u32..24,
+        0u32..60,
+        0u32..60,
+        0u32..1000,
+        0u8..3,
+    )
+        .prop_map(|(y, mo, d, h, mi, s, ms, fmt)| match fmt {
             0 => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z"),
             1 => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02},{ms:03}"),
             _ => format!("[{d:02}/May/{y:04}:{h:02}:{mi:02}:{s:02} +0000]"),
-        },
-    )
+        })
 }
 
 /// Numbers found in logs: counts, durations, epoch seconds and millis.
@@ -339,7 +429,7 @@ fn near_miss() -> impl Strategy<Value = String> {
 // ---------------------------------------------------------------------------
 // Documents
 
-const DELIMS: &[&str] = &[" ", "\"", "'", "=", "\n", ","];
+const DELIMS: &[&str] = &[" ", "\"", "'", "=", ":", "\n", ","];
 
 #[derive(Clone, Debug)]
 struct Doc {
@@ -470,11 +560,26 @@ proptest! {
 /// secrets, line ends, NULs, invalid UTF-8.
 fn tokens() -> Vec<Vec<u8>> {
     let mut t: Vec<Vec<u8>> = vec![
-        b"\n".to_vec(), b"\r\n".to_vec(), b"\0".to_vec(), b"\xff\xfe".to_vec(), b"\xc3".to_vec(),
-        b" ".to_vec(), b"=".to_vec(), b":".to_vec(), b"\"".to_vec(), b"@".to_vec(), b".".to_vec(),
-        b"@acme.io".to_vec(), b"bob@acme.io".to_vec(), b"://u:".to_vec(), b"Bearer ".to_vec(),
-        b"-----BEGIN ".to_vec(), b"[REDACTED:x]".to_vec(), b"<email:0123abcd>".to_vec(),
-        b"****".to_vec(), b"${VAR}".to_vec(),
+        b"\n".to_vec(),
+        b"\r\n".to_vec(),
+        b"\0".to_vec(),
+        b"\xff\xfe".to_vec(),
+        b"\xc3".to_vec(),
+        b" ".to_vec(),
+        b"=".to_vec(),
+        b":".to_vec(),
+        b"\"".to_vec(),
+        b"@".to_vec(),
+        b".".to_vec(),
+        b"@acme.io".to_vec(),
+        b"bob@acme.io".to_vec(),
+        b"://u:".to_vec(),
+        b"Bearer ".to_vec(),
+        b"-----BEGIN ".to_vec(),
+        b"[REDACTED:x]".to_vec(),
+        b"<email:0123abcd>".to_vec(),
+        b"****".to_vec(),
+        b"${VAR}".to_vec(),
         b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789".to_vec(),
     ];
     for r in db().rules() {
@@ -515,7 +620,11 @@ fn reconstruct(r: &Redactor, hay: &[u8], found: &[Finding], style: Style) -> Vec
         match style {
             Style::Placeholder => out.extend_from_slice(format!("[REDACTED:{id}]").as_bytes()),
             Style::Mask => {
-                let chars = hay[s..e].iter().filter(|&&b| b & 0xC0 != 0x80).count().max(1);
+                let chars = hay[s..e]
+                    .iter()
+                    .filter(|&&b| b & 0xC0 != 0x80)
+                    .count()
+                    .max(1);
                 out.extend_from_slice(&vec![b'*'; chars]);
             }
             _ => unreachable!(),
@@ -597,7 +706,10 @@ fn lay_out(d: &Doc, layout: &Layout, target: usize) -> Vec<u8> {
             return v;
         }
         while v.len() < target {
-            v.extend(text.iter().map(|&b| if !newlines && b == b'\n' { b' ' } else { b }));
+            v.extend(
+                text.iter()
+                    .map(|&b| if !newlines && b == b'\n' { b' ' } else { b }),
+            );
             v.push(if newlines { b'\n' } else { b' ' });
         }
         v
@@ -642,4 +754,105 @@ proptest! {
                 out.len(), expect.len(), show(&out, Some(at)), show(&expect, Some(at)));
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Minimal inputs found by the properties above, kept as plain tests.
+
+fn stream_with_steps(r: &Redactor, data: &[u8], step: usize) -> Vec<u8> {
+    let mut s = r.db().scratch();
+    let mut out = Vec::new();
+    redact_stream(r, &mut s, Trickle { data, step }, &mut out, 0).unwrap();
+    out
+}
+
+#[test]
+fn stream_read_ending_inside_a_non_email() {
+    let r = redactor(None);
+    let data = b"a\nimage@2x.png\n";
+    // First read: "a\nimage@2x.pn" -- looks like an address at the buffer end.
+    let out = stream_with_steps(&r, data, 13);
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&redact(&r, data))
+    );
+}
+
+#[test]
+fn stream_read_ending_inside_an_overlong_token() {
+    let r = redactor(None);
+    let tok = "ghp_ZeZ2W5QAJ1EDyhY1nvEZCssQNisR2E0oTPKWsDKv"; // 40 after the prefix: not a PAT
+    let data = format!("a\n{tok}\n");
+    // First read ends after 36 characters of the token body.
+    let out = stream_with_steps(&r, data.as_bytes(), 2 + 4 + 36);
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&redact(&r, data.as_bytes()))
+    );
+}
+
+#[test]
+fn stream_cut_inside_a_long_line_loses_left_context() {
+    let r = redactor(None);
+    // One line longer than the streaming chunk is cut `overlap` bytes before
+    // the end of the first buffer. Put `x` just before the cut and a token
+    // just after it: `xghp_…` has no `\b` before `ghp_`, so it is no finding.
+    let overlap = r.db().max_window() + 1024;
+    let chunk = overlap * 4; // the minimum, which chunk = 0 asks for
+    let mut data = vec![b' '; chunk - 1];
+    data.extend_from_slice(b"xghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789");
+    data.resize(chunk + overlap + 100, b' ');
+    data.extend_from_slice(b"end\n");
+    let whole = redact(&r, &data);
+    let out = stream_with_steps(&r, &data, 1 << 20);
+    let at = out.iter().zip(&whole).position(|(a, b)| a != b);
+    assert!(
+        at.is_none(),
+        "stream differs: {}\nwhole: {}",
+        show(&out, at),
+        show(&whole, at)
+    );
+}
+
+#[test]
+fn email_after_a_bare_colon_is_redacted() {
+    let r = redactor(None);
+    for text in [
+        ":hana@mrqxilatsr.fr ",
+        "to:bob@acme.io\n",
+        "{email:bob@acme.io}",
+    ] {
+        let out = redact(&r, text.as_bytes());
+        assert!(
+            find(&out, b"@acme.io").is_none() && find(&out, b"hana@").is_none(),
+            "email survived: {:?}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+}
+
+#[test]
+fn hash_style_is_idempotent_when_the_fingerprint_is_all_digits() {
+    // With this key, the fingerprint of this token is 16 decimal digits that
+    // pass the Luhn check.
+    let r = redactor(Some(Style::Hash));
+    let once = redact(&r, b" ghs_vf7CIF4re6GfObKbdAGWTBB6EAj5Tt19NLdA ");
+    let twice = redact(&r, &once);
+    assert_eq!(
+        String::from_utf8_lossy(&twice),
+        String::from_utf8_lossy(&once)
+    );
+}
+
+#[test]
+fn aws_key_id_with_repeated_letters_is_redacted() {
+    // A random-looking key id whose whole-match entropy (prefix included) is
+    // 2.87 bits per byte, under the rule's `min_entropy = 3.0`.
+    let r = redactor(None);
+    let out = redact(&r, b" AKIAENTIAISHKAIIAJXA ");
+    assert!(
+        find(&out, b"AKIAENTIAISHKAIIAJXA").is_none(),
+        "{}",
+        show(&out, None)
+    );
 }

@@ -452,4 +452,130 @@ mod tests {
         assert_eq!(before(b"ab", 0, 1), 0);
         assert_eq!(at(b"ab", usize::MAX), 0);
     }
+
+    mod props {
+        use crate::finders::{find, FinderKind};
+        use proptest::prelude::*;
+
+        const KINDS: [FinderKind; 6] = [
+            FinderKind::Card,
+            FinderKind::Phone,
+            FinderKind::Iban,
+            FinderKind::Ssn,
+            FinderKind::Ipv4,
+            FinderKind::Ipv6,
+        ];
+
+        fn spans(kind: FinderKind, hay: &[u8]) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            find(kind, hay, &mut out);
+            let mut last = 0;
+            for &(s, e) in &out {
+                assert!(last <= s && s < e && e <= hay.len(), "{kind:?}: {out:?}");
+                last = e;
+            }
+            out
+        }
+
+        /// Bytes the finders care about, to reach their deeper checks.
+        fn soup() -> impl Strategy<Value = Vec<u8>> {
+            let alphabet = b"0123456789012345678901234 -.:+()/%_ABDEGZafx\n\xff".to_vec();
+            proptest::collection::vec(proptest::sample::select(alphabet), 0..400)
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_bytes_never_panic(hay in proptest::collection::vec(any::<u8>(), 0..400)) {
+                for kind in KINDS {
+                    spans(kind, &hay);
+                }
+            }
+
+            /// Findings do not depend on where the 64-byte blocks fall.
+            #[test]
+            fn block_alignment_does_not_matter(hay in soup(), shift in 1usize..130) {
+                let mut shifted = vec![b'\n'; shift];
+                shifted.extend_from_slice(&hay);
+                for kind in KINDS {
+                    let a = spans(kind, &hay);
+                    let b: Vec<_> = spans(kind, &shifted).into_iter().map(|(s, e)| (s - shift, e - shift)).collect();
+                    prop_assert_eq!(a, b, "{:?}", kind);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod scratch_timing_delete_me {
+    #[test]
+    #[ignore]
+    fn time_finders() {
+        let hay = std::fs::read("/tmp/piibench/corpus.log").unwrap();
+        let mb = hay.len() as f64 / 1e6;
+        use crate::finders::{find, FinderKind::*};
+        let mut out = Vec::new();
+        let mut total = 0.0;
+        for kind in [Card, Phone, Iban, Ssn, Ipv4, Ipv6] {
+            let mut best = f64::MAX;
+            for _ in 0..5 {
+                let t = std::time::Instant::now();
+                for c in hay.chunks(1 << 20) {
+                    out.clear();
+                    find(kind, c, &mut out);
+                }
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            total += best;
+            eprintln!("{kind:?}: {:.0} MB/s ({} spans in last chunk)", mb / best, out.len());
+        }
+        eprintln!("all five/six: {:.0} MB/s", mb / total);
+        let time = |name: &str, f: &dyn Fn(&[u8]) -> u64| {
+            let mut best = f64::MAX;
+            let mut acc = 0;
+            for _ in 0..5 {
+                let t = std::time::Instant::now();
+                for c in hay.chunks(1 << 20) {
+                    acc ^= f(c);
+                }
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            eprintln!("{name}: {:.0} MB/s {acc}", mb / best);
+        };
+        time("memchr newline count", &|h| memchr::memchr_iter(b'\n', h).count() as u64);
+        time("memchr3 rare bytes", &|h| memchr::memchr3_iter(b'\x01', b'\x02', b'\x03', h).count() as u64);
+        time("digits only", &|h| {
+            let mut acc = 0;
+            super::blocks(h, |c| [c.digits()], |_, [d]| acc ^= d.at(0));
+            acc
+        });
+        time("3 classes", &|h| {
+            let mut acc = 0;
+            super::blocks(h, |c| [c.digits(), c.eq(b' ') | c.eq(b'-') | c.eq(b'.'), c.eq(b'+')], |_, [d, s, p]| acc ^= d.at(0) ^ s.at(0) ^ p.at(0));
+            acc
+        });
+        time("card anchors explicit", &|h| {
+            let mut acc = 0;
+            super::blocks(h, |c| [c.digits()], |_, [d]| {
+                let a = !d.at(-1) & d.at(0) & d.at(1) & d.at(2) & d.at(3) & d.at(5) & d.at(6) & d.at(7) & d.at(8);
+                acc += a.count_ones() as u64
+            });
+            acc
+        });
+        time("card anchors u128", &|h| {
+            let mut acc = 0;
+            super::blocks(h, |c| [c.digits()], |_, [d]| {
+                let w = (d.cur as u128) | ((d.next as u128) << 64);
+                let f = |k: u32| (w >> k) as u64;
+                let a = !d.at(-1) & d.cur & f(1) & f(2) & f(3) & f(5) & f(6) & f(7) & f(8);
+                acc += a.count_ones() as u64
+            });
+            acc
+        });
+        time("card anchors, count", &|h| {
+            let mut acc = 0;
+            super::blocks(h, |c| [c.digits()], |_, [d]| acc += (!d.at(-1) & d.all(0, 3) & d.all(5, 8)).count_ones() as u64);
+            acc
+        });
+    }
 }

@@ -134,7 +134,9 @@ fn check_v6(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
     match parse_v6(hay, s) {
         Some(e) if v6_end_ok(hay, e) => {
             out.push((s, e));
-            e
+            // Past the whole run, so a later colon of it (`fe80::1:`) does
+            // not walk back to the same start.
+            skip()
         }
         _ => skip(),
     }
