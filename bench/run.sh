@@ -9,8 +9,11 @@
 #   --no-doc    do not rewrite the results section of docs/benchmarks.md
 #   --check     exit 1 when a target is missed (default: report only)
 # Environment (defaults in brackets):
-#   SPARSE_BYTES [100000000]  DENSE_BYTES [20000000]  STREAM_BYTES [2000000000]
-#   RUNS [3]        runs per command; the fastest is reported (same for every tool)
+#   SPARSE_BYTES [100000000]  DENSE_BYTES [20000000]  corpus file sizes
+#   STREAM_BYTES [2000000000]  STREAM_DENSE_BYTES [100000000]  memory streams (0: skip dense)
+#   RUNS [3]        runs per command, the fastest reported (same for every tool); a command
+#                   stops repeating once its runs add up to SLOW_SECONDS [20]
+#   RUN_TIMEOUT [300]  seconds after which one run is killed and reported as a timeout
 #   CORPUS [auto]   auto | gen (bench/accuracy/gen.py) | builtin (the criterion bench's generator)
 #   BENCH_DIR [target/bench]  corpora, reports and raw results
 # Needs: cargo, python3 with pip (peers come from PyPI), /usr/bin/time (installed with
@@ -30,7 +33,7 @@ for arg in "$@"; do
     --no-doc) DOC=0 ;;
     --check) CHECK=1 ;;
     -h | --help)
-      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -43,13 +46,17 @@ if [ "$QUICK" = 1 ]; then
   SPARSE_BYTES=${SPARSE_BYTES:-20000000}
   DENSE_BYTES=${DENSE_BYTES:-4000000}
   STREAM_BYTES=${STREAM_BYTES:-200000000}
+  STREAM_DENSE_BYTES=${STREAM_DENSE_BYTES:-20000000}
   RUNS=${RUNS:-1}
   DOC=0
 fi
 SPARSE_BYTES=${SPARSE_BYTES:-100000000}
 DENSE_BYTES=${DENSE_BYTES:-20000000}
 STREAM_BYTES=${STREAM_BYTES:-2000000000}
+STREAM_DENSE_BYTES=${STREAM_DENSE_BYTES:-100000000}
 RUNS=${RUNS:-3}
+SLOW_SECONDS=${SLOW_SECONDS:-20}
+RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 CORPUS=${CORPUS:-auto}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 mkdir -p "$BENCH_DIR"
@@ -162,8 +169,10 @@ SPARSE="$CDIR/sparse.log"
 DENSE="$CDIR/dense.log"
 
 # --- 4. measurements --------------------------------------------------------------
-# results.tsv: corpus, tool, label, threads, bytes, best wall ns, cpu s, max rss KB, findings, status
-printf 'corpus\ttool\tlabel\tthreads\tbytes\twall_ns\tcpu_s\trss_kb\tfindings\tstatus\n' >"$RESULTS"
+# results.tsv: corpus, tool, label, threads, bytes, best wall ns, cpu s, max rss KB, findings,
+# runs, status
+printf 'corpus\ttool\tlabel\tthreads\tbytes\twall_ns\tcpu_s\trss_kb\tfindings\truns\tstatus\n' \
+  >"$RESULTS"
 NPROC=$(nproc)
 
 # run_once OUT IN CMD...: one timed run; sets RC, WALL (ns), CPU (s), RSS (KB).
@@ -172,7 +181,9 @@ run_once() {
   shift 2
   t0=$(date +%s%N)
   set +e
-  /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$@" <"$in" >"$out" 2>"$WORK/stderr"
+  # time(1) around timeout(1): the rusage of timeout includes its reaped child's.
+  /usr/bin/time -f '%U %S %M' -o "$WORK/time" timeout "$RUN_TIMEOUT" "$@" <"$in" >"$out" \
+    2>"$WORK/stderr"
   RC=$?
   set -e
   t1=$(date +%s%N)
@@ -187,10 +198,18 @@ run_once() {
 measure() {
   local corpus=$1 tool=$2 label=$3 threads=$4 file=$5 ok=$6 count=$7 report=$8 in=$9 out=${10}
   shift 10
-  local best=0 bcpu=0 maxrss=0 i findings="" status=ok bytes
+  local best=0 bcpu=0 maxrss=0 i findings="" status=ok bytes total=0 runs=0
   bytes=$(stat -c %s "$file")
   for ((i = 1; i <= RUNS; i++)); do
+    [ "$total" -lt $((SLOW_SECONDS * 1000000000)) ] || break
     run_once "$out" "$in" "$@"
+    total=$((total + WALL))
+    runs=$i
+    if [ "$RC" = 124 ]; then
+      status="timeout after ${RUN_TIMEOUT} s"
+      echo "  $label: killed after ${RUN_TIMEOUT} s (RUN_TIMEOUT)" >&2
+      break
+    fi
     if ! [[ " $ok " == *" $RC "* ]]; then
       status="exit $RC"
       echo "  $label: FAILED with exit code $RC; stderr:" >&2
@@ -210,11 +229,11 @@ measure() {
       kingfisher) findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$report") ;;
     esac
     awk -v l="$label" -v w="$best" -v b="$bytes" -v c="$bcpu" -v r="$maxrss" -v f="$findings" \
-      'BEGIN { printf "  %-46s %8.3f s %8.1f MB/s  cpu %6.2f s  max RSS %7.1f MB  %s\n",
-               l, w / 1e9, b / 1e3 / (w / 1e6), c, r / 1024, (f == "" ? "" : f " findings") }' >&2
+      -v n="$runs" 'BEGIN { printf "  %-46s %8.3f s %8.1f MB/s  cpu %6.2f s  max RSS %7.1f MB  %d run(s)  %s\n",
+               l, w / 1e9, b / 1e3 / (w / 1e6), c, r / 1024, n, (f == "" ? "" : f " findings") }' >&2
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$tool" "$label" "$threads" \
-    "$bytes" "$best" "$bcpu" "$maxrss" "$findings" "$status" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$tool" "$label" "$threads" \
+    "$bytes" "$best" "$bcpu" "$maxrss" "$findings" "$runs" "$status" >>"$RESULTS"
   [ "$status" = ok ]
 }
 
@@ -243,8 +262,10 @@ for corpus in sparse dense; do
       --report-path "$WORK/gitleaks.json" --exit-code 0)
     measure "$corpus" gitleaks "gitleaks stdin < FILE" "$NPROC" "$f" "0" gitleaks \
       "$WORK/gitleaks.json" "$f" /dev/null "${gl[@]}" || true
-    measure "$corpus" gitleaks "GOMAXPROCS=1 gitleaks stdin < FILE" 1 "$f" "0" gitleaks \
-      "$WORK/gitleaks.json" "$f" /dev/null env GOMAXPROCS=1 "${gl[@]}" || true
+    # One-thread variants on the sparse corpus only: the peer-ratio targets are about it.
+    [ "$corpus" = dense ] ||
+      measure "$corpus" gitleaks "GOMAXPROCS=1 gitleaks stdin < FILE" 1 "$f" "0" gitleaks \
+        "$WORK/gitleaks.json" "$f" /dev/null env GOMAXPROCS=1 "${gl[@]}" || true
   fi
   if [ -n "$KINGFISHER" ]; then
     kf=("$KINGFISHER" scan "$f" --no-validate --no-update-check -q --format json
@@ -252,33 +273,41 @@ for corpus in sparse dense; do
     # Exit 200 means "findings reported".
     measure "$corpus" kingfisher "kingfisher scan FILE --no-validate" "$NPROC" "$f" "0 200 205" \
       kingfisher "$WORK/kingfisher.json" /dev/null /dev/null "${kf[@]}" || true
-    measure "$corpus" kingfisher "kingfisher scan FILE --no-validate --jobs 1" 1 "$f" "0 200 205" \
-      kingfisher "$WORK/kingfisher.json" /dev/null /dev/null "${kf[@]}" --jobs 1 || true
+    [ "$corpus" = dense ] ||
+      measure "$corpus" kingfisher "kingfisher scan FILE --no-validate --jobs 1" 1 "$f" "0 200 205" \
+        kingfisher "$WORK/kingfisher.json" /dev/null /dev/null "${kf[@]}" --jobs 1 || true
   fi
 done
 
 # --- 5. memory: redact a long stream without writing it to disk -----------------------
-sparse_size=$(stat -c %s "$SPARSE")
-copies=$(((STREAM_BYTES + sparse_size - 1) / sparse_size))
-stream_bytes=$((copies * sparse_size))
-say "memory: stanch redact on a ${stream_bytes}-byte stream ($copies x sparse corpus through a pipe)"
-t0=$(date +%s%N)
-set +e
-for ((i = 0; i < copies; i++)); do cat "$SPARSE"; done |
-  /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$STANCH" redact >/dev/null 2>"$WORK/stderr"
-ps=("${PIPESTATUS[@]}")
-set -e
-t1=$(date +%s%N)
-if [ "${ps[1]}" != 0 ]; then
-  tail -5 "$WORK/stderr" >&2
-  die "stanch redact on the stream exited ${ps[1]}"
-fi
-read -r u s rss < <(tail -1 "$WORK/time")
-cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-printf 'stream\tstanch\tstanch redact < STREAM\t1\t%s\t%s\t%s\t%s\t\tok\n' \
-  "$stream_bytes" "$((t1 - t0))" "$cpu" "$rss" >>"$RESULTS"
-awk -v r="$rss" -v b="$stream_bytes" -v w="$((t1 - t0))" \
-  'BEGIN { printf "  max RSS %.1f MB, %.1f MB/s, %.1f s\n", r / 1024, b / 1e3 / (w / 1e6), w / 1e9 }' >&2
+# stream_redact NAME FILE BYTES: pipes FILE repeated up to BYTES into `stanch redact`.
+stream_redact() {
+  local name=$1 file=$2 want=$3 size copies bytes t0 t1 u s rss cpu ps
+  size=$(stat -c %s "$file")
+  copies=$(((want + size - 1) / size))
+  bytes=$((copies * size))
+  say "memory: stanch redact on a ${bytes}-byte stream ($copies x $name corpus through a pipe)"
+  t0=$(date +%s%N)
+  set +e
+  for ((i = 0; i < copies; i++)); do cat "$file"; done |
+    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$STANCH" redact >/dev/null 2>"$WORK/stderr"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  t1=$(date +%s%N)
+  if [ "${ps[1]}" != 0 ]; then
+    tail -5 "$WORK/stderr" >&2
+    die "stanch redact on the $name stream exited ${ps[1]}"
+  fi
+  read -r u s rss < <(tail -1 "$WORK/time")
+  cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+  printf 'stream-%s\tstanch\tstanch redact < STREAM\t1\t%s\t%s\t%s\t%s\t\t1\tok\n' \
+    "$name" "$bytes" "$((t1 - t0))" "$cpu" "$rss" >>"$RESULTS"
+  awk -v r="$rss" -v b="$bytes" -v w="$((t1 - t0))" -v c="$cpu" \
+    'BEGIN { printf "  max RSS %.1f MB, %.1f MB/s, %.1f s (cpu %.2f s)\n", r / 1024, b / 1e3 / (w / 1e6), w / 1e9, c }' >&2
+}
+stream_redact sparse "$SPARSE" "$STREAM_BYTES"
+# Memory also grows with the density of findings: a shorter dense stream shows how.
+[ "$STREAM_DENSE_BYTES" = 0 ] || stream_redact dense "$DENSE" "$STREAM_DENSE_BYTES"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 6. report ---------------------------------------------------------------------
@@ -286,7 +315,7 @@ say "report"
 ver() { "$@" 2>/dev/null | head -1 || echo unknown; }
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
 [ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -1)" ] || commit="$commit (with uncommitted changes)"
-export R_DATE R_MACHINE R_VERSIONS R_COMMAND R_CORPUS R_LOAD R_ELAPSED R_RUNS R_GL R_KF R_STANCH
+export R_DATE R_MACHINE R_VERSIONS R_COMMAND R_CORPUS R_LOAD R_ELAPSED R_RUNS R_GL R_KF R_STANCH R_SLOW
 R_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
 R_MACHINE="$(uname -m), nproc $NPROC${cpu_model:+, $cpu_model}, $(($(grep MemTotal /proc/meminfo | awk '{print $2}') / 1048576)) GiB"
@@ -294,11 +323,12 @@ R_STANCH=$(ver "$STANCH" --version)
 R_GL=$([ -n "$GITLEAKS" ] && ver "$GITLEAKS" version || echo "not run")
 R_KF=$([ -n "$KINGFISHER" ] && ver "$KINGFISHER" --version || echo "not run")
 R_VERSIONS="$R_STANCH (commit $commit, $(rustc --version | cut -d' ' -f1-2)); gitleaks $R_GL; $R_KF"
-R_COMMAND="$INVOCATION (SPARSE_BYTES=$SPARSE_BYTES DENSE_BYTES=$DENSE_BYTES STREAM_BYTES=$STREAM_BYTES RUNS=$RUNS CORPUS=$CORPUS)"
+R_COMMAND="$INVOCATION (SPARSE_BYTES=$SPARSE_BYTES DENSE_BYTES=$DENSE_BYTES STREAM_BYTES=$STREAM_BYTES STREAM_DENSE_BYTES=$STREAM_DENSE_BYTES RUNS=$RUNS CORPUS=$CORPUS)"
 R_CORPUS="$GEN_DESC"
 R_LOAD="$LOAD_BEFORE before, $LOAD_AFTER after"
 R_ELAPSED=$(($(date +%s) - START_TS))
 R_RUNS=$RUNS
+R_SLOW=$SLOW_SECONDS
 python3 - "$RESULTS" "$BENCH_DIR/results.md" "$ROOT/docs/benchmarks.md" "$DOC" "$CHECK" <<'PY'
 import csv, os, sys
 
@@ -326,13 +356,14 @@ out.append("")
 out.append(f"- Versions: {E['R_VERSIONS']}")
 out.append(f"- Command: `{E['R_COMMAND']}` ({E['R_ELAPSED']} s in all)")
 out.append(f"- Corpora: {E['R_CORPUS']}")
-out.append(f"- Each command ran {E['R_RUNS']} time(s); the fastest wall time is shown, with its CPU time")
-out.append("  (user + system) and the largest max RSS over the runs. MB = 10^6 bytes.")
+out.append(f"- Each command ran up to {E['R_RUNS']} times (fewer once its runs passed {E['R_SLOW']} s); the")
+out.append("  fastest wall time is shown, with its CPU time (user + system) and the largest max RSS")
+out.append("  over the runs. MB = 10^6 bytes.")
 out.append("")
-out.append("| corpus | command | threads | MB | wall s | MB/s | CPU s | max RSS MB | findings | stanch scan is × faster |")
-out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| corpus | command | threads | MB | runs | wall s | MB/s | CPU s | max RSS MB | findings | stanch scan is × faster |")
+out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
-    if r["corpus"] == "stream":
+    if r["corpus"].startswith("stream"):
         continue
     s = mbps(r)
     scan = find(r["corpus"], SCAN)
@@ -340,22 +371,24 @@ for r in rows:
     if r["tool"] != "stanch" and s and scan:
         ratio = f"{mbps(scan) / s:.1f}×"
     if r["status"] != "ok":
-        out.append(f"| {r['corpus']} | `{r['label']}` | {r['threads']} | {int(r['bytes'])/1e6:.0f} | failed ({r['status']}) | | | | | |")
+        out.append(f"| {r['corpus']} | `{r['label']}` | {r['threads']} | {int(r['bytes'])/1e6:.0f} | {r['runs']} | failed ({r['status']}) | | | | | |")
         continue
     out.append(
-        f"| {r['corpus']} | `{r['label']}` | {r['threads']} | {int(r['bytes'])/1e6:.0f} | "
+        f"| {r['corpus']} | `{r['label']}` | {r['threads']} | {int(r['bytes'])/1e6:.0f} | {r['runs']} | "
         f"{int(r['wall_ns'])/1e9:.3f} | {s:.1f} | {float(r['cpu_s']):.2f} | "
         f"{int(r['rss_kb'])/1024:.1f} | {r['findings'] or '–'} | {ratio} |"
     )
-st = [r for r in rows if r["corpus"] == "stream"]
+st = [r for r in rows if r["corpus"] == "stream-sparse"]
 out.append("")
-if st:
-    r = st[0]
-    out.append(
-        f"Streaming memory: `{{ cat sparse.log ×N; }} | stanch redact > /dev/null` over "
-        f"{int(r['bytes'])/1e9:.2f} GB: max RSS **{int(r['rss_kb'])/1024:.1f} MB**, "
-        f"{mbps(r):.1f} MB/s, {int(r['wall_ns'])/1e9:.1f} s."
-    )
+out.append("Streaming memory, `for …; do cat CORPUS; done | stanch redact > /dev/null`:")
+out.append("")
+for r in rows:
+    if r["corpus"].startswith("stream-"):
+        out.append(
+            f"- {r['corpus'][7:]} corpus repeated to {int(r['bytes'])/1e9:.2f} GB: max RSS "
+            f"**{int(r['rss_kb'])/1024:.1f} MB**, {mbps(r):.1f} MB/s ({int(r['wall_ns'])/1e9:.1f} s, "
+            f"CPU {float(r['cpu_s']):.1f} s)"
+        )
 out.append("")
 
 # Targets from the issue.

@@ -190,7 +190,7 @@ def secret_assignment_any(g, style, indent=""):
 
 def benign_assignment_any(g, style, indent=""):
     """An assignment a scanner should leave alone (placeholders, counts, names, ids)."""
-    k = g.deck("benign-assign", ["placeholder", "placeholder", "placeholder", "empty", "tokens", "tokens", "secret-name",
+    k = g.deck("benign-assign", ["placeholder", "placeholder", "placeholder", "empty", "empty", "tokens", "tokens", "secret-name",
                                  "git-remote", "uuid", "sha", "version", "masked", "ip", "digest", "bool-ish"])
     if k == "placeholder":
         name = g.pick(["DB_PASSWORD", "password", "API_KEY", "client_secret", "SECRET_KEY", "GITHUB_TOKEN",
@@ -401,6 +401,7 @@ def python_traceback(g):
     L, exc = _py_locals(g, variant)
     frames = _frames(g, variant)
     style = g.deck("pytb-style", ["capture", "rich", "pytest", "django", "capture", "plain"])
+    g.variant = "%s/%s" % (style, variant)
     out = []
     logger = g.pick(C.LOGGERS)
     out.append(F(clk.py(), " ERROR [", logger, "] ", g.pick(["Unhandled exception in job", "Request failed", "Task raised unexpected exception",
@@ -526,6 +527,7 @@ def java_stacktrace(g):
     variant = g.deck("java", ["okhttp", "feign", "hikari", "sql", "kafka", "resttemplate", "mdc"])
     pkg = g.pick(JAVA_PKGS)
     g.java_style = g.pick(["spring", "spring", "logback", "log4j"])
+    g.variant = variant
     g.java_thread = g.pick(["nio-8080-exec-3", "main", "scheduling-1", "task-2", "http-nio-8443-exec-7", "pool-2-thread-1"])
     out = []
     if variant == "okhttp":
@@ -646,6 +648,7 @@ def _node_frames(g, n):
 def node_stacktrace(g):
     r = g.r
     variant = g.deck("node", ["axios", "axios", "pg", "prisma", "undici", "unhandled"])
+    g.variant = variant
     out = []
     clk = g.clock()
     if variant == "axios":
@@ -835,9 +838,11 @@ def log_event(g, clk, kind=None):
     if kind == "payment":
         f = [_s("order_id", g.order_id()), _n("amount", str(g.n(100, 999999))), _s("currency", g.pick(["usd", "eur", "gbp"])),
              _s("customer", stripe_obj_id(g))]
-        k = g.n(0, 3)
-        if k == 0:
-            f.append(_s("card_number", g.card()))
+        if g.chance(0.4):
+            f.append(_s(g.pick(["tracking_number", "gateway_txn", "auth_code_ref"]), g.bad_luhn()))
+        k = g.n(-1, 3)
+        if k <= 0:
+            f.append(_s(g.pick(["card_number", "pan", "card", "cc_number"]), g.card()))
         elif k == 1:
             f.append(_s("iban", g.iban()))
         elif k == 2:
@@ -872,7 +877,7 @@ def log_event(g, clk, kind=None):
             msg = "rejected request: invalid credentials"
         return g.pick(["debug", "warn"]), msg, f
     if kind == "job":
-        f = [_s("job_id", g.uuid()), _s("queue", g.pick(["default", "critical", "exports", "emails"])),
+        f = [_s("job_id", g.uuid()), _s("queue", g.pick(["default", "critical", "exports", "emails"])), _n("enqueued_at", g.epoch(clk)),
              _n("duration_ms", str(g.n(1, 60000))), _s("commit", g.short_sha()), _s("version", g.version())]
         if g.chance(0.3):
             f.append(_s("image", F("ghcr.io/", g.pick(ORGS), "/", g.pick(C.SERVICES), "@", g.digest())))
@@ -934,6 +939,7 @@ PINO_LEVEL = {"debug": 20, "info": 30, "warn": 40, "error": 50}
 
 def json_log(g):
     fmt = g.deck("jsonfmt", ["pino", "zap", "structlog", "logrus", "bunyan", "serilog", "slog", "winston"])
+    g.variant = fmt
     clk = g.clock()
     svc = g.pick(C.SERVICES)
     hn = pod(g, svc)
@@ -1009,6 +1015,7 @@ def _kv_render(fields, style="logfmt"):
 def app_log(g):
     r = g.r
     fmt = g.deck("appfmt", ["python", "python", "logfmt", "rails", "nginx", "go", "syslog", "laravel", "heroku"])
+    g.variant = fmt
     clk = g.clock()
     out = []
     svc = g.pick(C.SERVICES)
@@ -1111,6 +1118,10 @@ def ci_secret_command(g):
     k = g.deck("ci-cmd", ["docker-login", "mysql", "pgpassword", "export", "export", "curl-bearer", "curl-user", "git-clone",
                           "npm-token", "twine", "helm", "terraform", "kubectl-secret", "aws-configure", "sshpass", "redis-cli",
                           "psql-url", "docker-run-env", "az-login", "gh-auth", "vault-login", "curl-header-provider"])
+    return set_ctx_all(_ci_secret_command(g, k, r), "cmd:" + k)
+
+
+def _ci_secret_command(g, k, r):
     pw = lambda: g.sec("cli-password", S.password(r, "-_.^*@%+="))
     if k == "docker-login":
         reg = g.pick(["ghcr.io", "registry.gitlab.com", "docker.io", "%d.dkr.ecr.us-east-1.amazonaws.com" % g.n(10**11, 10**12 - 1), "harbor.acme.io"])
@@ -1210,6 +1221,7 @@ def ci_benign_command(g):
 
 def ci_log(g):
     fmt = g.deck("cifmt", ["gha", "gha", "gitlab", "jenkins", "docker-build"])
+    g.variant = fmt
     clk = g.clock()
     out = []
     if fmt == "gha":
@@ -1226,7 +1238,7 @@ def ci_log(g):
         line("HEAD is now at ", g.short_sha(), " Merge pull request #", str(g.n(10, 9000)), " from ", g.pick(ORGS), "/", g.pick(["fix-auth", "deps", "release-1.4"]))
         for _ in range(g.n(1, 3)):
             cmds = [ci_secret_command(g) if g.chance(0.55) else ci_benign_command(g) for _ in range(g.n(1, 3))]
-            line("##[group]Run ", text(cmds[0]).split(" ")[0], g.pick([" ...", ""]))
+            line("##[group]Run ", cmds[0])
             for c in cmds:
                 line(c)
             line("shell: /usr/bin/bash -e {0}")
@@ -1363,6 +1375,7 @@ def http_dump(g):
     r = g.r
     clk = g.clock()
     fmt = g.deck("httpfmt", ["raw", "raw", "curl-v", "curl-v", "httpie", "curl-cmd"])
+    g.variant = fmt
     hst = host(g)
     path = g.pick(C.PATHS)
     if g.chance(0.25):
@@ -1438,6 +1451,7 @@ def python_repr(g):
     r = g.r
     clk = g.clock()
     k = g.deck("pyrepr", ["requests-headers", "httpx", "aiohttp", "http-client", "environ", "pydantic", "vars-request", "asgi", "print-debug"])
+    g.variant = k
     out = []
     lg = g.pick(C.LOGGERS)
     if k == "requests-headers":
@@ -1524,6 +1538,7 @@ def python_repr(g):
 def node_inspect(g):
     r = g.r
     k = g.deck("nodeinspect", ["headers", "rawheaders", "env", "fetch", "cookies", "options", "headers"])
+    g.variant = k
     out = []
     clk = g.clock()
     if k == "headers":
@@ -1572,6 +1587,7 @@ def json_headers(g):
     r = g.r
     clk = g.clock()
     k = g.deck("jsonhdr", ["har", "apigw", "pairs", "envoy", "postman", "go-map", "go-header", "ruby", "json-obj"])
+    g.variant = k
     hs = g.header_set(n_secret=1, n_benign=g.n(1, 4))
     out = []
     if k == "har":
@@ -1672,6 +1688,7 @@ def otel(g):
     clk = g.clock()
     svc = g.pick(C.SERVICES)
     fmt = g.deck("otelfmt", ["debug", "debug", "otlp-json", "jaeger", "kv", "zipkin"])
+    g.variant = "otel-" + fmt
     out = []
     nspan = g.n(1, 3)
     tid = g.trace()
@@ -1730,6 +1747,7 @@ def _tool_output(g):
     """(command or tool input, output fragment)."""
     r = g.r
     k = g.deck("toolout", ["cat-env", "env-grep", "aws-creds", "git-log", "curl", "docker-inspect", "psql", "kubectl-secret", "ls", "npmrc"])
+    g.variant = "tool:" + k
     if k == "cat-env":
         return ("read_file", {"path": g.pick([".env", ".env.local", "config/.env.production", "backend/.env"])}), _env_file(g)
     if k == "env-grep":
@@ -1777,6 +1795,7 @@ def _tool_input_json(inp):
 def agent_trace(g):
     r = g.r
     fmt = g.deck("agentfmt", ["claude", "openai", "generic"])
+    g.variant = fmt
     clk = g.clock()
     sess = g.uuid()
     out = []
@@ -1860,40 +1879,23 @@ def config_dump(g):
     r = g.r
     k = g.deck("cfg", ["env", "env", "compose", "app-yaml", "helm", "toml", "aws-ini", "pypirc", "npmrc", "docker-config", "netrc",
                        "git-credentials", "pgpass", "settings-py", "kubeconfig", "sa-json", "pem-env", "wp-config", "ssh", "lockfile"])
+    g.variant = k
     out = []
     if k == "ssh":
-        out.append(F("$ cat ~/.ssh/authorized_keys
-", ssh_pub(g), " ", g.pick(C.USERS), "@", hostname(g), "
-", ssh_pub(g), " ci-deploy
-"))
-        out.append(F("$ ssh-keygen -lf ~/.ssh/id_ed25519.pub
-256 ", ssh_fp(g), " deploy@", hostname(g), " (ED25519)
-"))
+        out.append(F("$ cat ~/.ssh/authorized_keys\n", ssh_pub(g), " ", g.pick(C.USERS), "@", hostname(g), "\n", ssh_pub(g), " ci-deploy\n"))
+        out.append(F("$ ssh-keygen -lf ~/.ssh/id_ed25519.pub\n256 ", ssh_fp(g), " deploy@", hostname(g), " (ED25519)\n"))
         if g.chance(0.5):
-            out.append(F("$ cat ~/.ssh/id_ed25519
-", g.pem("openssh-private-key"), "
-"))
-        out.append(F("$ cat ~/.ssh/config
-Host bastion
-  HostName ", g.private_ip(), "
-  User deploy
-  IdentityFile ~/.ssh/id_ed25519
-"))
+            out.append(F("$ cat ~/.ssh/id_ed25519\n", g.pem("openssh-private-key"), "\n"))
+        out.append(F("$ cat ~/.ssh/config\nHost bastion\n  HostName ", g.private_ip(), "\n  User deploy\n  IdentityFile ~/.ssh/id_ed25519\n"))
     elif k == "lockfile":
-        out.append("$ grep -A3 '\"node_modules/' package-lock.json | head
-")
+        out.append("$ grep -A3 '\"node_modules/' package-lock.json | head\n")
         for _ in range(g.n(2, 4)):
             pkg = g.pick(NPM_PKGS)
-            out.append(F('    "node_modules/', pkg, '": {
-      "version": "', g.version() if g.chance(0.2) else "%d.%d.%d" % (g.n(0, 20), g.n(0, 30), g.n(0, 40)),
-                         '",
-      "resolved": "https://registry.npmjs.org/', pkg, "/-/", pkg.split("/")[-1], '-1.2.3.tgz",
-      "integrity": "', sri(g), '",
-'))
+            ver = "%d.%d.%d" % (g.n(0, 20), g.n(0, 30), g.n(0, 40))
+            out.append(F('    "node_modules/', pkg, '": {\n      "version": "', ver, '",\n      "resolved": "https://registry.npmjs.org/', pkg, "/-/",
+                         pkg.split("/")[-1], "-", ver, '.tgz",\n      "integrity": "', sri(g), '",\n'))
         if g.chance(0.5):
-            out.append(F("$ cat .npmrc
-//registry.npmjs.org/:_authToken=", g.sec("npm-token", S.npm_token(g.r)) if g.chance(0.5) else g.placeholder(), "
-"))
+            out.append(F("$ cat .npmrc\n//registry.npmjs.org/:_authToken=", g.sec("npm-token", S.npm_token(g.r)) if g.chance(0.5) else g.placeholder(), "\n"))
     elif k == "env":
         out.append(F("$ cat ", g.pick([".env", ".env.production", "deploy/.env", "/etc/app/env"]), "\n"))
         out.append(F("# generated ", iso(g, g.clock()), "\nNODE_ENV=production\nPORT=", str(g.pick([3000, 8000, 8080])), "\n"))
@@ -2015,6 +2017,7 @@ def k8s_docker(g):
     r = g.r
     clk = g.clock()
     k = g.deck("k8s", ["get-secret", "describe-pod", "docker-inspect", "docker-run", "get-pods", "events", "configmap", "history", "logs"])
+    g.variant = k
     svc = g.pick(C.SERVICES)
     out = []
     if k == "get-secret":
@@ -2099,6 +2102,16 @@ def k8s_docker(g):
     return F(out)
 
 
+def _tagged(fn):
+    """Fill in the rendering context of labels the template did not tag with the template's variant."""
+    def run(g):
+        g.variant = None
+        frag = fn(g)
+        return set_ctx_all(frag, g.variant) if g.variant else frag
+    run.__name__ = fn.__name__
+    return run
+
+
 KINDS = {
     "python-traceback": python_traceback,
     "java-stacktrace": java_stacktrace,
@@ -2115,3 +2128,4 @@ KINDS = {
     "config-dump": config_dump,
     "k8s-docker": k8s_docker,
 }
+KINDS = {k: _tagged(v) for k, v in KINDS.items()}

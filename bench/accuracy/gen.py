@@ -16,6 +16,7 @@ bytes written before the program exits; a mismatch is a bug and exits 1.
 """
 
 import argparse
+import bisect
 import collections
 import json
 import os
@@ -186,7 +187,7 @@ def gen_profile(out, seed, profile, nbytes, want_labels):
 # self-check
 # ---------------------------------------------------------------------------
 
-def self_check(out, labels, values=None):
+def self_check(out, labels, values=None, copies=True):
     """Every label must cover whole UTF-8 characters, be non-empty, not overlap another label,
     and (when the generator's values are known) match them byte for byte."""
     errors = []
@@ -215,6 +216,26 @@ def self_check(out, labels, values=None):
                 errors.append("%s: unknown label %r" % (fname, o["label"]))
             if values is not None and values.get((fname, s)) != v:
                 errors.append("%s: span %d..%d does not hold the planted %s" % (fname, s, e, o["type"]))
+        if not copies:
+            continue
+        # a planted secret or PII value must not also appear in the file outside every label
+        spans = sorted((o["start"], o["end"]) for o in ls)
+        starts = [a for a, _ in spans]
+        seen = set()
+        for o in ls:
+            if o["label"] == "benign" or o["end"] - o["start"] < 8:
+                continue
+            v = data[o["start"]:o["end"]]
+            if v in seen:
+                continue
+            seen.add(v)
+            i = data.find(v)
+            while i != -1:
+                k = bisect.bisect_right(starts, i) - 1
+                if k < 0 or spans[k][1] < i + len(v):
+                    errors.append("%s: unlabelled copy of a %s value at byte %d" % (fname, o["type"], i))
+                    break
+                i = data.find(v, i + 1)
     return errors
 
 
@@ -238,7 +259,7 @@ def main(argv=None):
     if a.profile:
         path, size, n_secrets, labels = gen_profile(a.out, a.seed, a.profile, a.bytes, a.labels)
         if a.labels:
-            errs = self_check(a.out, labels)
+            errs = self_check(a.out, labels, copies=False)
             if errs:
                 print("\n".join(errs[:20]), file=sys.stderr)
                 return 1

@@ -27,6 +27,7 @@ impl std::fmt::Display for Failure {
 
 /// Runs every rule's examples and negatives; returns the failures.
 pub fn check(db: &RuleDb) -> Vec<Failure> {
+    db.compile_all();
     let mut scratch = db.scratch();
     let mut found: Vec<Finding> = Vec::new();
     let mut failures = Vec::new();

@@ -13,12 +13,12 @@ use crate::finders::{self, FinderKind};
 use crate::rule::{Category, RuleSpec, SecretGroup, Severity, Specificity};
 use crate::validate::{self, Validator};
 use crate::Error;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::prefilter::Prefilter;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a rule in its [`RuleDb`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,8 +62,29 @@ pub struct Rule {
 
 #[derive(Debug)]
 enum Matcher {
-    Regex { re: meta::Regex, group: usize },
+    /// Compiled on first use: a scan pays only for the rules its keywords
+    /// wake up. Built-in rules are all compiled by `rules check` in CI; rules
+    /// from users are compiled when loaded, so errors surface at once.
+    Regex {
+        pattern: String,
+        re: OnceLock<meta::Regex>,
+        group: usize,
+    },
     Finder(FinderKind),
+}
+
+impl Matcher {
+    fn regex(&self) -> Option<(&meta::Regex, usize)> {
+        match self {
+            Matcher::Regex { pattern, re, group } => Some((
+                re.get_or_init(|| {
+                    compile_regex(pattern).expect("pattern validated when the rule was loaded")
+                }),
+                *group,
+            )),
+            Matcher::Finder(_) => None,
+        }
+    }
 }
 
 impl Rule {
@@ -130,7 +151,7 @@ pub struct RuleDb {
 
 struct Inner {
     rules: Vec<Rule>,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Prefilter>,
     /// keyword pattern index -> rules that keyword triggers
     kw_rules: Vec<Vec<u32>>,
     finder_rules: Vec<u32>,
@@ -180,16 +201,10 @@ impl RuleDb {
                 p.push(("id".to_string(), format!("duplicate id `{}`", spec.id)));
             }
             let matcher = match (&spec.pattern, &spec.finder) {
-                (Some(pat), _) => match compile_regex(pat) {
-                    Ok(re) => match resolve_group(&re, spec.secret_group.as_ref()) {
-                        Ok(group) => Some(Matcher::Regex { re, group }),
-                        Err(e) => {
-                            p.push(("secret_group".into(), e));
-                            None
-                        }
-                    },
-                    Err(e) => {
-                        p.push(("pattern".into(), e));
+                (Some(pat), _) => match load_pattern(pat, spec.secret_group.as_ref(), !spec.builtin) {
+                    Ok(m) => Some(m),
+                    Err((field, e)) => {
+                        p.push((field.into(), e));
                         None
                     }
                 },
@@ -264,14 +279,7 @@ impl RuleDb {
         let prefilter = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keywords)
-                    .expect("keywords are short ASCII literals"),
-            )
+            Some(Prefilter::new(&keywords))
         };
         RuleDb {
             inner: Arc::new(Inner {
@@ -309,6 +317,14 @@ impl RuleDb {
     /// callers keep at least this much unflushed tail between chunks.
     pub fn max_window(&self) -> usize {
         self.inner.max_window
+    }
+
+    /// Compiles every rule's regex now (rules are otherwise compiled on
+    /// first use). `rules check` and benchmarks call it.
+    pub fn compile_all(&self) {
+        for r in &self.inner.rules {
+            r.matcher.regex();
+        }
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -354,17 +370,18 @@ impl RuleDb {
         scratch.hold_from = None;
 
         // 1. Prefilter: keyword hits open windows.
-        if let Some(ac) = &inner.prefilter {
-            for m in ac.find_overlapping_iter(hay) {
-                for &ri in &inner.kw_rules[m.pattern().as_usize()] {
+        if let Some(pre) = &inner.prefilter {
+            let (windows, truncated) = (&mut scratch.windows, &mut scratch.truncated);
+            pre.for_each(hay, |k, ks, ke| {
+                for &ri in &inner.kw_rules[k] {
                     let spec = &inner.rules[ri as usize].spec;
-                    let (ws, we) = window(hay, m.start(), m.end(), spec.max_len(), spec.multiline);
-                    scratch.windows.push((ri, ws, we));
-                    if spec.multiline && m.end() + spec.max_len() > hay.len() {
-                        scratch.truncated.push((ri, ws, m.end()));
+                    let (ws, we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
+                    windows.push((ri, ws, we));
+                    if spec.multiline && ke + spec.max_len() > hay.len() {
+                        truncated.push((ri, ws, ke));
                     }
                 }
-            }
+            });
         }
         // 2. Merge windows per rule, then confirm with the rule's regex.
         scratch.windows.sort_unstable();
@@ -415,9 +432,10 @@ impl RuleDb {
 
     fn confirm(&self, ri: u32, hay: &[u8], ws: usize, we: usize, scratch: &mut Scratch) {
         let rule = &self.inner.rules[ri as usize];
-        let Matcher::Regex { re, group } = &rule.matcher else {
+        let Some((re, group)) = rule.matcher.regex() else {
             return;
         };
+        let group = &group;
         let cache = scratch.caches[ri as usize].get_or_insert_with(|| re.create_cache());
         let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
         let mut input = Input::new(hay).span(ws..we);
@@ -467,18 +485,64 @@ fn window(hay: &[u8], ks: usize, ke: usize, max_len: usize, multiline: bool) -> 
     (ws, we)
 }
 
-fn resolve_group(re: &meta::Regex, g: Option<&SecretGroup>) -> Result<usize, String> {
-    let info = re.group_info();
-    let n = info.group_len(regex_automata::PatternID::ZERO);
-    match g {
-        Some(SecretGroup::Index(i)) if *i < n => Ok(*i),
-        Some(SecretGroup::Index(i)) => Err(format!("group {i} does not exist ({n} groups)")),
-        Some(SecretGroup::Name(name)) => info
-            .to_index(regex_automata::PatternID::ZERO, name)
-            .ok_or_else(|| format!("no group named `{name}`")),
-        None => Ok(info
-            .to_index(regex_automata::PatternID::ZERO, "secret")
-            .unwrap_or(if n > 1 { 1 } else { 0 })),
+/// Validates a pattern (syntax and secret group) without building automata;
+/// compiles it at once when `eager`.
+fn load_pattern(
+    pattern: &str,
+    g: Option<&SecretGroup>,
+    eager: bool,
+) -> Result<Matcher, (&'static str, String)> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| ("pattern", e.to_string()))?;
+    let mut groups: Vec<(u32, Option<String>)> = Vec::new();
+    collect_groups(&hir, &mut groups);
+    let n = groups.iter().map(|(i, _)| *i as usize + 1).max().unwrap_or(1);
+    let named = |name: &str| {
+        groups
+            .iter()
+            .find(|(_, nm)| nm.as_deref() == Some(name))
+            .map(|(i, _)| *i as usize)
+    };
+    let group = match g {
+        Some(SecretGroup::Index(i)) if *i < n => *i,
+        Some(SecretGroup::Index(i)) => {
+            return Err(("secret_group", format!("group {i} does not exist ({n} groups)")))
+        }
+        Some(SecretGroup::Name(name)) => {
+            named(name).ok_or_else(|| ("secret_group", format!("no group named `{name}`")))?
+        }
+        None => named("secret").unwrap_or(if n > 1 { 1 } else { 0 }),
+    };
+    let re = OnceLock::new();
+    if eager {
+        let compiled = compile_regex(pattern).map_err(|e| ("pattern", e))?;
+        let _ = re.set(compiled);
+    }
+    Ok(Matcher::Regex {
+        pattern: pattern.to_string(),
+        re,
+        group,
+    })
+}
+
+fn collect_groups(h: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>)>) {
+    use regex_syntax::hir::HirKind;
+    match h.kind() {
+        HirKind::Capture(c) => {
+            out.push((c.index, c.name.as_deref().map(str::to_string)));
+            collect_groups(&c.sub, out);
+        }
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            for x in v {
+                collect_groups(x, out);
+            }
+        }
+        HirKind::Repetition(r) => collect_groups(&r.sub, out),
+        _ => {}
     }
 }
 

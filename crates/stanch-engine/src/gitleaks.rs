@@ -926,6 +926,7 @@ impl<'n> Converter<'n> {
             references: vec![IMPORT_MARKER.to_string()],
             origin: self.file.to_string(),
             imported: true,
+            builtin: false,
         };
         Some(Pending {
             orig_id,

@@ -28,6 +28,7 @@ pub mod db;
 mod finders;
 pub mod gitleaks;
 pub mod pack;
+mod prefilter;
 pub mod rule;
 pub mod validate;
 

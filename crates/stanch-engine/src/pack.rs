@@ -41,7 +41,10 @@ pub fn parse_rule_file_with_warnings(
 pub fn builtin_specs() -> Result<Vec<RuleSpec>, Error> {
     let mut all = Vec::new();
     for (name, text) in BUILTIN_FILES {
-        all.extend(parse_rule_file(name, text)?);
+        all.extend(parse_rule_file(name, text)?.into_iter().map(|mut r| {
+            r.builtin = true;
+            r
+        }));
     }
     Ok(all)
 }

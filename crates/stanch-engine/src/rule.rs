@@ -152,6 +152,9 @@ pub struct RuleSpec {
     /// examples; such rules may come without examples.
     #[serde(skip)]
     pub imported: bool,
+    /// Part of the built-in pack (checked in CI, so compiled lazily).
+    #[serde(skip)]
+    pub builtin: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

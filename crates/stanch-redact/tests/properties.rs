@@ -125,6 +125,7 @@ const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const LOWER_DIGITS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const AWS_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const HEX: &[u8] = b"0123456789abcdef";
+const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // ---------------------------------------------------------------------------
 // Secret kinds
@@ -139,9 +140,10 @@ enum Kind {
     Email,
     Bearer,
     PostgresUrl,
+    PrivateKey,
 }
 
-const KINDS: [Kind; 8] = [
+const KINDS: [Kind; 9] = [
     Kind::GithubPat,
     Kind::GithubOauth,
     Kind::GithubApp,
@@ -150,6 +152,7 @@ const KINDS: [Kind; 8] = [
     Kind::Email,
     Kind::Bearer,
     Kind::PostgresUrl,
+    Kind::PrivateKey,
 ];
 
 /// A planted secret: `text` goes into the document, `secret` (a substring of
@@ -238,6 +241,19 @@ impl Kind {
                 ]);
                 let port = if g.below(2) == 0 { ":5432" } else { "" };
                 (format!("postgres://{user}:{pw}@{host}{port}/orders"), pw)
+            }
+            Kind::PrivateKey => {
+                // A PKCS#8 block: 64-character base64 lines, a short padded
+                // last line. The secret checked is one of the body lines.
+                let mut lines: Vec<String> =
+                    (0..2 + g.below(4)).map(|_| g.string(BASE64, 64)).collect();
+                lines.push(format!("{}=", g.string_up(BASE64, 8, 40)));
+                let secret = lines[g.below(lines.len())].clone();
+                let text = format!(
+                    "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+                    lines.join("\n")
+                );
+                (text, secret)
             }
         };
         Planted {
@@ -855,4 +871,61 @@ fn aws_key_id_with_repeated_letters_is_redacted() {
         "{}",
         show(&out, None)
     );
+}
+
+#[test]
+fn stream_multiline_secret_after_its_keyword_line_is_not_cut_short() {
+    // A user rule (rules are data) in the shape the built-in PEM fragment rule
+    // had: the keyword on one line, the secret on the next. A read that ends
+    // inside the secret yields a shorter match, taken as resolving the
+    // multiline window; the short finding is carried past the cut and the
+    // rest of the secret is written out in clear.
+    let rules = r#"
+[[rules]]
+id = "test-block"
+name = "test block"
+category = "secret"
+severity = "high"
+keywords = ["BEGIN TEST-----"]
+pattern = '-----BEGIN TEST-----\n([A-Za-z0-9+/]{32}[A-Za-z0-9+/=\n]*)'
+multiline = true
+max_len = 1024
+examples = ["-----BEGIN TEST-----\nMC4CAQAwBQYDK2VwBCIEIPO3JkPkrS3l4LaMUkt/yGYE2Lt="]
+"#;
+    let db =
+        RuleDb::new(stanch_engine::pack::parse_rule_file("test.toml", rules).unwrap()).unwrap();
+    let r = Redactor::new(db, key(), Policy::default());
+    let data = b"-----BEGIN TEST-----\nMC4CAQAwBQYDK2VwBCIEIPO3JkPkrS3l4LaMUkt/yGYE2Lt=\n-----END TEST-----\n";
+    let whole = redact(&r, data);
+    assert!(find(&whole, b"Lt=").is_none());
+    let leaks: Vec<usize> = (1..data.len())
+        .filter(|&step| find(&stream_with_steps(&r, data, step), b"Lt=").is_some())
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "the end of the secret survives with read steps {leaks:?}"
+    );
+}
+
+#[test]
+fn pseudonym_style_is_idempotent_for_secrets() {
+    // `<secret:…>` is redacted again: the digest after `secret:` is taken for
+    // an assigned secret value.
+    let r = redactor(Some(Style::Pseudonym));
+    let once = redact(&r, b" ghp_uUzipZ6BFcwbtKXR5QtI48LtwT4gugq96use ");
+    let twice = redact(&r, &once);
+    assert_eq!(
+        String::from_utf8_lossy(&twice),
+        String::from_utf8_lossy(&once)
+    );
+}
+
+#[test]
+fn log_timestamp_with_millis_before_a_number_is_clean() {
+    // Python logging's default time format ends in `,mmm`; a number after it
+    // (thread id, counter) is not a phone number.
+    let r = redactor(None);
+    let text = b"2024-05-01 12:00:00,010 4567890 INFO worker started\n";
+    let out = redact(&r, text);
+    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(text));
 }

@@ -1,7 +1,7 @@
 //! Payment card numbers (PANs).
 //!
-//! Anchor: a digit-run start followed by "4 digits, any byte, 4 digits"
-//! (true of every compact 13–19 digit number and of every grouped layout),
+//! Anchor: a digit-run start followed by 13+ digits, or by 4 digits, one
+//! other byte and 4 digits (true of every compact and grouped layout),
 //! found with block masks. Then the number is parsed exactly:
 //!
 //! - compact: one run of 13–19 digits; runs of 17–19 digits (the length of
@@ -19,7 +19,7 @@
 //! `+`, which makes it a phone number). Epoch milliseconds and nanoseconds
 //! start with `1`, which no issuer uses.
 
-use super::digits::{self, at, before, is_digit, is_word};
+use super::digits::{self, at, before, is_digit, is_word, Simd};
 
 /// Words that make a long (17–19 digit) unseparated run a card candidate.
 const CONTEXT: &[&[u8]] = &[
@@ -53,14 +53,22 @@ const LAYOUTS: &[&[u8]] = &[
 
 const MAX_GROUPS: usize = 5;
 
-pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find => find_with);
+
+#[inline(always)]
+pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
         |c| [c.digits()],
         |base, [d]| {
-            // A run start with digits at +0..=3 and +5..=8.
-            let anchors = !d.at(-1) & d.all(0, 3) & d.all(5, 8);
+            if d.at(0) == 0 {
+                return;
+            }
+            // A run start with 13+ digits, or 4 digits, one other byte, 4 digits.
+            let compact = d.all(4, 12);
+            let grouped = !d.at(4) & d.all(5, 8);
+            let anchors = !d.at(-1) & d.all(0, 3) & (compact | grouped);
             digits::each_anchor(anchors, base, &mut resume, |s| check(hay, s, out));
         },
     );

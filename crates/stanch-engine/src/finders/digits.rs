@@ -20,118 +20,294 @@
 /// Block size: one bit per byte in a `u64` mask.
 pub(crate) const BLOCK: usize = 64;
 
-/// A 64-byte block ready to be classified.
-#[derive(Clone, Copy)]
-pub(crate) struct Chunk<'a>(&'a [u8; BLOCK]);
+/// A byte-classification backend: per-byte flags of one 64-byte block
+/// (`V`), combined with `or`, turned into a bit mask with `bits`.
+pub(crate) trait Simd: Copy {
+    type V: Copy;
+    fn load(b: &[u8; BLOCK]) -> Self::V;
+    /// Bytes in `lo..=hi` (`hi < 0x80`).
+    fn range(c: Self::V, lo: u8, hi: u8) -> Self::V;
+    fn eq(c: Self::V, b: u8) -> Self::V;
+    fn or(a: Self::V, b: Self::V) -> Self::V;
+    fn bits(f: Self::V) -> u64;
+}
 
-impl Chunk<'_> {
-    /// Bit `i` set when byte `i` is in `lo..=hi` (`hi < 0x80`).
+/// A 64-byte block, loaded once, ready to be classified.
+pub(crate) struct Chunk<S: Simd>(S::V);
+
+/// Per-byte class flags of a [`Chunk`], combined with `|` before being
+/// turned into a bit mask with [`Flags::bits`] (one movemask per class).
+pub(crate) struct Flags<S: Simd>(S::V);
+
+impl<S: Simd> Clone for Chunk<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Simd> Copy for Chunk<S> {}
+impl<S: Simd> Clone for Flags<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Simd> Copy for Flags<S> {}
+
+impl<S: Simd> Chunk<S> {
+    /// Bytes in `lo..=hi` (`hi < 0x80`).
     #[inline(always)]
-    pub(crate) fn range(self, lo: u8, hi: u8) -> u64 {
-        imp::range(self.0, lo, hi)
+    pub(crate) fn range(self, lo: u8, hi: u8) -> Flags<S> {
+        Flags(S::range(self.0, lo, hi))
     }
 
-    /// Bit `i` set when byte `i` is `c`.
+    /// Bytes equal to `c`.
     #[inline(always)]
-    pub(crate) fn eq(self, c: u8) -> u64 {
-        imp::eq(self.0, c)
+    pub(crate) fn eq(self, c: u8) -> Flags<S> {
+        Flags(S::eq(self.0, c))
     }
 
-    /// ASCII digits.
+    /// ASCII digits, as a mask.
     #[inline(always)]
     pub(crate) fn digits(self) -> u64 {
-        self.range(b'0', b'9')
+        self.range(b'0', b'9').bits()
     }
 }
+
+impl<S: Simd> Flags<S> {
+    /// Bit `i` set when byte `i` has the flag.
+    #[inline(always)]
+    pub(crate) fn bits(self) -> u64 {
+        S::bits(self.0)
+    }
+}
+
+impl<S: Simd> std::ops::BitOr for Flags<S> {
+    type Output = Flags<S>;
+    #[inline(always)]
+    fn bitor(self, o: Flags<S>) -> Flags<S> {
+        Flags(S::or(self.0, o.0))
+    }
+}
+
+/// Defines `pub fn $name(hay, out)` running `$generic::<S>(hay, out)` with the
+/// best classification backend: AVX2 when the CPU has it (checked at run
+/// time; the generic body is compiled a second time with AVX2 enabled),
+/// else SSE2 (x86_64 baseline), else SWAR.
+macro_rules! simd_dispatch {
+    ($(#[$m:meta])* pub fn $name:ident => $generic:ident) => {
+        $(#[$m])*
+        pub fn $name(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::is_x86_feature_detected!("avx2") {
+                    #[target_feature(enable = "avx2")]
+                    unsafe fn with_avx2(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+                        $generic::<$crate::finders::digits::Avx2>(hay, out)
+                    }
+                    // SAFETY: the CPU supports AVX2 (checked just above).
+                    return unsafe { with_avx2(hay, out) };
+                }
+                $generic::<$crate::finders::digits::Sse2>(hay, out)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            $generic::<$crate::finders::digits::Swar>(hay, out)
+        }
+    };
+}
+pub(crate) use simd_dispatch;
 
 #[cfg(target_arch = "x86_64")]
-mod imp {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8,
-        _mm_sub_epi8,
-    };
+pub(crate) use x86::{Avx2, Sse2};
 
-    /// SSE2 is part of the x86_64 baseline, so no runtime detection is needed.
-    #[inline(always)]
-    pub(super) fn range(b: &[u8; 64], lo: u8, hi: u8) -> u64 {
-        let mut m = 0u64;
-        for k in 0..4 {
-            // SAFETY: reads 16 bytes at offset 16 * k < 64 of a 64-byte array
-            // (unaligned loads are allowed); the other intrinsics are plain
-            // SSE2 arithmetic, always available on x86_64.
-            let bits = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast::<__m128i>());
-                let s = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-                let inr =
-                    _mm_cmpeq_epi8(_mm_min_epu8(s, _mm_set1_epi8(hi.wrapping_sub(lo) as i8)), s);
-                _mm_movemask_epi8(inr)
-            };
-            m |= u64::from(bits as u16) << (16 * k);
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    // The intrinsics are `unsafe fn` on older compilers; SSE2 ones are safe
+    // on newer ones (SSE2 is always enabled on x86_64), hence
+    // `allow(unused_unsafe)`.
+    #![allow(unused_unsafe)]
+    use super::{Simd, BLOCK};
+    use std::arch::x86_64::*;
+
+    /// SSE2: part of the x86_64 baseline, no detection needed.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Sse2;
+
+    impl Simd for Sse2 {
+        type V = [__m128i; 4];
+
+        #[inline(always)]
+        fn load(b: &[u8; BLOCK]) -> Self::V {
+            let p = b.as_ptr().cast::<__m128i>();
+            // SAFETY: four 16-byte reads inside a 64-byte array (unaligned
+            // loads are allowed).
+            unsafe {
+                [
+                    _mm_loadu_si128(p),
+                    _mm_loadu_si128(p.add(1)),
+                    _mm_loadu_si128(p.add(2)),
+                    _mm_loadu_si128(p.add(3)),
+                ]
+            }
         }
-        m
+
+        #[inline(always)]
+        fn range(c: Self::V, lo: u8, hi: u8) -> Self::V {
+            // SAFETY: SSE2 register arithmetic.
+            unsafe {
+                let base = _mm_set1_epi8(lo as i8);
+                let width = _mm_set1_epi8(hi.wrapping_sub(lo) as i8);
+                c.map(|v| {
+                    let s = _mm_sub_epi8(v, base);
+                    _mm_cmpeq_epi8(_mm_min_epu8(s, width), s)
+                })
+            }
+        }
+
+        #[inline(always)]
+        fn eq(c: Self::V, b: u8) -> Self::V {
+            // SAFETY: SSE2 register arithmetic.
+            unsafe {
+                let n = _mm_set1_epi8(b as i8);
+                c.map(|v| _mm_cmpeq_epi8(v, n))
+            }
+        }
+
+        #[inline(always)]
+        fn or(a: Self::V, b: Self::V) -> Self::V {
+            // SAFETY: SSE2 register arithmetic.
+            unsafe {
+                [
+                    _mm_or_si128(a[0], b[0]),
+                    _mm_or_si128(a[1], b[1]),
+                    _mm_or_si128(a[2], b[2]),
+                    _mm_or_si128(a[3], b[3]),
+                ]
+            }
+        }
+
+        #[inline(always)]
+        fn bits(f: Self::V) -> u64 {
+            // SAFETY: SSE2 register arithmetic.
+            unsafe {
+                let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
+                m(f[0]) | (m(f[1]) << 16) | (m(f[2]) << 32) | (m(f[3]) << 48)
+            }
+        }
     }
 
-    #[inline(always)]
-    pub(super) fn eq(b: &[u8; 64], c: u8) -> u64 {
-        let mut m = 0u64;
-        for k in 0..4 {
-            // SAFETY: as in `range`.
-            let bits = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast::<__m128i>());
-                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)))
-            };
-            m |= u64::from(bits as u16) << (16 * k);
+    /// AVX2: only used inside functions compiled with `target_feature(enable
+    /// = "avx2")` after a run-time check (see `simd_dispatch!`).
+    #[derive(Clone, Copy)]
+    pub(crate) struct Avx2;
+
+    impl Simd for Avx2 {
+        type V = [__m256i; 2];
+
+        #[inline(always)]
+        fn load(b: &[u8; BLOCK]) -> Self::V {
+            let p = b.as_ptr().cast::<__m256i>();
+            // SAFETY: two 32-byte reads inside a 64-byte array; AVX2 is
+            // enabled in every caller (`simd_dispatch!`).
+            unsafe { [_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1))] }
         }
-        m
+
+        #[inline(always)]
+        fn range(c: Self::V, lo: u8, hi: u8) -> Self::V {
+            // SAFETY: AVX2 register arithmetic; AVX2 is enabled in every caller.
+            unsafe {
+                let base = _mm256_set1_epi8(lo as i8);
+                let width = _mm256_set1_epi8(hi.wrapping_sub(lo) as i8);
+                c.map(|v| {
+                    let s = _mm256_sub_epi8(v, base);
+                    _mm256_cmpeq_epi8(_mm256_min_epu8(s, width), s)
+                })
+            }
+        }
+
+        #[inline(always)]
+        fn eq(c: Self::V, b: u8) -> Self::V {
+            // SAFETY: as in `range`.
+            unsafe {
+                let n = _mm256_set1_epi8(b as i8);
+                c.map(|v| _mm256_cmpeq_epi8(v, n))
+            }
+        }
+
+        #[inline(always)]
+        fn or(a: Self::V, b: Self::V) -> Self::V {
+            // SAFETY: as in `range`.
+            unsafe { [_mm256_or_si256(a[0], b[0]), _mm256_or_si256(a[1], b[1])] }
+        }
+
+        #[inline(always)]
+        fn bits(f: Self::V) -> u64 {
+            // SAFETY: as in `range`.
+            unsafe {
+                let lo = u64::from(_mm256_movemask_epi8(f[0]) as u32);
+                let hi = u64::from(_mm256_movemask_epi8(f[1]) as u32);
+                lo | (hi << 32)
+            }
+        }
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-use swar as imp;
+/// Portable SWAR classification, eight bytes per `u64`; flags are the high
+/// bit of each byte. Used off x86_64, and in tests everywhere.
+#[derive(Clone, Copy)]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) struct Swar;
 
-/// Portable SWAR classification, eight bytes per `u64` (also compiled in
-/// tests on x86_64 to check it agrees with SSE2).
-#[cfg(any(test, not(target_arch = "x86_64")))]
-mod swar {
+impl Swar {
     const H: u64 = 0x8080_8080_8080_8080;
     const L: u64 = 0x0101_0101_0101_0101;
 
     /// High bit of each byte set when that byte is `>= c` (`c <= 0x80`).
     #[inline(always)]
     fn ge(x: u64, c: u8) -> u64 {
-        ((((x & !H) | H).wrapping_sub(L * u64::from(c))) | x) & H
+        ((((x & !Self::H) | Self::H).wrapping_sub(Self::L * u64::from(c))) | x) & Self::H
     }
+}
 
-    /// The high bits of `m` (one per byte) gathered into the low 8 bits.
+impl Simd for Swar {
+    type V = [u64; 8];
+
     #[inline(always)]
-    fn gather(m: u64) -> u64 {
-        ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-    }
-
-    fn word(b: &[u8; 64], k: usize) -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[8 * k..8 * k + 8]);
-        u64::from_le_bytes(w)
-    }
-
-    pub(super) fn range(b: &[u8; 64], lo: u8, hi: u8) -> u64 {
-        let mut m = 0u64;
-        for k in 0..8 {
-            let x = word(b, k);
-            let inr = ge(x, lo) & !ge(x, hi + 1);
-            m |= gather(inr) << (8 * k);
+    fn load(b: &[u8; BLOCK]) -> Self::V {
+        let mut c = [0u64; 8];
+        for (k, w) in c.iter_mut().enumerate() {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[8 * k..8 * k + 8]);
+            *w = u64::from_le_bytes(x);
         }
-        m
+        c
     }
 
-    pub(super) fn eq(b: &[u8; 64], c: u8) -> u64 {
-        let mut m = 0u64;
-        for k in 0..8 {
-            let y = word(b, k) ^ (L * u64::from(c));
-            let zero = !(((y & !H).wrapping_add(!H)) | y) & H;
-            m |= gather(zero) << (8 * k);
+    #[inline(always)]
+    fn range(c: Self::V, lo: u8, hi: u8) -> Self::V {
+        c.map(|x| Self::ge(x, lo) & !Self::ge(x, hi + 1))
+    }
+
+    #[inline(always)]
+    fn eq(c: Self::V, b: u8) -> Self::V {
+        c.map(|x| {
+            let y = x ^ (Self::L * u64::from(b));
+            !(((y & !Self::H).wrapping_add(!Self::H)) | y) & Self::H
+        })
+    }
+
+    #[inline(always)]
+    fn or(mut a: Self::V, b: Self::V) -> Self::V {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x |= y;
         }
-        m
+        a
+    }
+
+    #[inline(always)]
+    fn bits(f: Self::V) -> u64 {
+        // Gather the high bit of each byte into 8 bits per word.
+        f.iter().enumerate().fold(0, |m, (k, &w)| {
+            m | ((((w >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) << (8 * k))
+        })
     }
 }
 
@@ -177,47 +353,63 @@ impl Lane {
 /// Walks `hay` in 64-byte blocks: classifies each block once into `N` masks
 /// (`classify`), then calls `visit(base, lanes)` with each class's masks of the
 /// previous, current and next block. The last partial block is zero-padded
-/// (NUL belongs to no class a finder uses).
+/// (NUL belongs to no class a finder uses). `classify` and `visit` each have
+/// one call site, so both inline into the loop.
 #[inline(always)]
-pub(crate) fn blocks<const N: usize>(
+pub(crate) fn blocks<S: Simd, const N: usize>(
     hay: &[u8],
-    classify: impl Fn(Chunk<'_>) -> [u64; N],
+    classify: impl Fn(Chunk<S>) -> [u64; N],
     mut visit: impl FnMut(usize, &[Lane; N]),
 ) {
     let n = hay.len();
-    if n == 0 {
-        return;
-    }
     let nblocks = n.div_ceil(BLOCK);
-    let get = |k: usize| -> [u64; N] {
-        let start = k * BLOCK;
-        if k >= nblocks {
-            [0; N]
-        } else if let Some(b) = hay.get(start..start + BLOCK) {
-            let b: &[u8; BLOCK] = b.try_into().expect("a 64-byte slice");
-            classify(Chunk(b))
-        } else {
-            let mut pad = [0u8; BLOCK];
-            pad[..n - start].copy_from_slice(&hay[start..]);
-            classify(Chunk(&pad))
-        }
-    };
     let mut lanes = [Lane::default(); N];
-    let first = get(0);
-    for (l, m) in lanes.iter_mut().zip(first) {
-        l.cur = m;
-    }
-    for k in 0..nblocks {
-        let next = get(k + 1);
-        for (l, m) in lanes.iter_mut().zip(next) {
-            l.next = m;
-        }
-        visit(k * BLOCK, &lanes);
-        for l in lanes.iter_mut() {
+    let mut pad = [0u8; BLOCK];
+    // Block `k` is classified while block `k - 1` is visited.
+    for k in 0..=nblocks {
+        let start = k * BLOCK;
+        let masks = if k == nblocks {
+            [0; N]
+        } else {
+            let b: &[u8; BLOCK] = match hay.get(start..start + BLOCK) {
+                Some(b) => {
+                    prefetch(hay, start + 8 * BLOCK);
+                    b.try_into().expect("a 64-byte slice")
+                }
+                None => {
+                    pad[..n - start].copy_from_slice(&hay[start..]);
+                    &pad
+                }
+            };
+            classify(Chunk(S::load(b)))
+        };
+        for (l, m) in lanes.iter_mut().zip(masks) {
             l.prev = l.cur;
             l.cur = l.next;
+            l.next = m;
+        }
+        if k > 0 {
+            visit(start - BLOCK, &lanes);
         }
     }
+}
+
+/// Hints the CPU to fetch the cache line at `hay[i]` (if in bounds): the
+/// anchor checks' branches otherwise expose the latency of each next block.
+#[inline(always)]
+fn prefetch(hay: &[u8], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if i < hay.len() {
+        // SAFETY: a prefetch hint for an in-bounds address; it never faults
+        // and reads nothing observable. SSE is part of the x86_64 baseline.
+        #[allow(unused_unsafe)]
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(hay.as_ptr().add(i).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (hay, i);
 }
 
 /// Calls `check(pos)` for each set bit of `bits` (position `base + bit`) at
@@ -338,8 +530,9 @@ pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
 /// A context word in `hay[lo..hi]` (clamped): one of `prefixes` starting a
 /// word (the byte before it is not a letter; `phone` also matches
 /// `phone_number`), or one of `whole` as a word of its own (`tel`, but not
-/// `telemetry`). Words are ASCII lowercase; matching is case-insensitive.
-/// Runs only for rare candidates (bare digit runs), so a plain loop is fine.
+/// `telemetry`). Words are ASCII lowercase letters first; matching is
+/// case-insensitive. Runs for rare candidates only (bare digit runs), in one
+/// pass that compares words only where their first letter starts a word.
 pub(crate) fn context_word(
     hay: &[u8],
     lo: usize,
@@ -349,23 +542,27 @@ pub(crate) fn context_word(
 ) -> bool {
     let hi = hi.min(hay.len());
     let lo = lo.min(hi);
+    let first = |w: &&[u8]| {
+        w.first()
+            .map_or(0u32, |&c| 1 << (c.wrapping_sub(b'a') & 31))
+    };
+    let firsts = prefixes.iter().chain(whole).fold(0u32, |m, w| m | first(w));
+    let mut prev_alpha = lo > 0 && hay[lo - 1].is_ascii_alphabetic();
     for i in lo..hi {
-        if i > 0 && hay[i - 1].is_ascii_alphabetic() {
+        let c = hay[i];
+        let alpha = c.is_ascii_alphabetic();
+        let starts_word = alpha && !prev_alpha;
+        prev_alpha = alpha;
+        if !starts_word || firsts & (1 << ((c | 0x20).wrapping_sub(b'a') & 31)) == 0 {
             continue;
         }
-        let c = hay[i].to_ascii_lowercase();
-        let rest = &hay[i..hi];
-        let starts = |w: &[u8]| {
-            w.first() == Some(&c)
-                && rest.len() >= w.len()
-                && rest[..w.len()].eq_ignore_ascii_case(w)
-        };
-        if prefixes.iter().any(|w| starts(w)) {
+        let here = |w: &[u8]| i + w.len() <= hi && super::context_has(hay, i, i + w.len(), &[w]);
+        if prefixes.iter().any(|w| here(w)) {
             return true;
         }
         if whole
             .iter()
-            .any(|w| starts(w) && !at(rest, w.len()).is_ascii_alphabetic())
+            .any(|w| here(w) && !at(hay, i + w.len()).is_ascii_alphabetic())
         {
             return true;
         }
@@ -378,7 +575,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sse2_and_swar_agree() {
+    fn backends_agree() {
+        fn check<S: Simd>(block: &[u8; 64]) {
+            let c = S::load(block);
+            for (lo, hi) in [
+                (b'0', b'9'),
+                (b'A', b'Z'),
+                (b'a', b'z'),
+                (0, 0x7f),
+                (b'/', b'/'),
+            ] {
+                let naive = (0..64).fold(0u64, |m, i| {
+                    m | (u64::from((lo..=hi).contains(&block[i])) << i)
+                });
+                assert_eq!(S::bits(S::range(c, lo, hi)), naive);
+            }
+            for b in [b':', b'.', b'+', 0, 0xff, b' '] {
+                let naive = (0..64).fold(0u64, |m, i| m | (u64::from(block[i] == b) << i));
+                assert_eq!(S::bits(S::eq(c, b)), naive);
+            }
+            let naive = (0..64).fold(0u64, |m, i| {
+                m | (u64::from(block[i] == b'.' || block[i] == b'a') << i)
+            });
+            assert_eq!(S::bits(S::or(S::eq(c, b'.'), S::eq(c, b'a'))), naive);
+        }
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         let mut block = [0u8; 64];
         for round in 0..2000 {
@@ -392,23 +612,13 @@ mod tests {
                     b"09/:.- +aAzZ\x80\xff"[(x % 14) as usize]
                 };
             }
-            for (lo, hi) in [
-                (b'0', b'9'),
-                (b'A', b'Z'),
-                (b'a', b'z'),
-                (0, 0x7f),
-                (b'/', b'/'),
-            ] {
-                let naive = (0..64).fold(0u64, |m, i| {
-                    m | (u64::from((lo..=hi).contains(&block[i])) << i)
-                });
-                assert_eq!(imp::range(&block, lo, hi), naive);
-                assert_eq!(swar::range(&block, lo, hi), naive);
-            }
-            for c in [b':', b'.', b'+', 0, 0xff, b' '] {
-                let naive = (0..64).fold(0u64, |m, i| m | (u64::from(block[i] == c) << i));
-                assert_eq!(imp::eq(&block, c), naive);
-                assert_eq!(swar::eq(&block, c), naive);
+            check::<Swar>(&block);
+            #[cfg(target_arch = "x86_64")]
+            {
+                check::<Sse2>(&block);
+                if std::is_x86_feature_detected!("avx2") {
+                    check::<Avx2>(&block);
+                }
             }
         }
     }
@@ -419,7 +629,7 @@ mod tests {
         let mut hay = vec![b'x'; 200];
         hay[62..66].copy_from_slice(b"1234");
         let mut got = Vec::new();
-        blocks(
+        blocks::<Swar, 1>(
             &hay,
             |c| [c.digits()],
             |base, l| {
@@ -466,15 +676,38 @@ mod tests {
             FinderKind::Ipv6,
         ];
 
+        /// The dispatched finder, checked against every backend.
         fn spans(kind: FinderKind, hay: &[u8]) -> Vec<(usize, usize)> {
             let mut out = Vec::new();
             find(kind, hay, &mut out);
+            let mut swar = Vec::new();
+            run::<super::super::Swar>(kind, hay, &mut swar);
+            assert_eq!(out, swar, "{kind:?}");
+            #[cfg(target_arch = "x86_64")]
+            {
+                let mut sse2 = Vec::new();
+                run::<super::super::Sse2>(kind, hay, &mut sse2);
+                assert_eq!(out, sse2, "{kind:?}");
+            }
             let mut last = 0;
             for &(s, e) in &out {
                 assert!(last <= s && s < e && e <= hay.len(), "{kind:?}: {out:?}");
                 last = e;
             }
             out
+        }
+
+        fn run<S: super::super::Simd>(kind: FinderKind, hay: &[u8], out: &mut Vec<(usize, usize)>) {
+            use crate::finders::{card, iban, ip, phone, ssn};
+            match kind {
+                FinderKind::Card => card::find_with::<S>(hay, out),
+                FinderKind::Phone => phone::find_with::<S>(hay, out),
+                FinderKind::Iban => iban::find_with::<S>(hay, out),
+                FinderKind::Ssn => ssn::find_with::<S>(hay, out),
+                FinderKind::Ipv4 => ip::find_v4_with::<S>(hay, out),
+                FinderKind::Ipv6 => ip::find_v6_with::<S>(hay, out),
+                FinderKind::Email => unreachable!(),
+            }
         }
 
         /// Bytes the finders care about, to reach their deeper checks.
@@ -508,73 +741,74 @@ mod tests {
 
 #[cfg(test)]
 mod scratch_timing_delete_me {
-    #[test]
-    #[ignore]
-    fn time_finders() {
-        let hay = std::fs::read("/tmp/piibench/corpus.log").unwrap();
+    /// Sum over 1 MiB chunks of the best time of each chunk (robust to preemption).
+    fn time(hay: &[u8], name: &str, f: &dyn Fn(&[u8]) -> u64) -> f64 {
         let mb = hay.len() as f64 / 1e6;
-        use crate::finders::{find, FinderKind::*};
-        let mut out = Vec::new();
         let mut total = 0.0;
-        for kind in [Card, Phone, Iban, Ssn, Ipv4, Ipv6] {
+        let mut acc = 0;
+        for c in hay.chunks(1 << 20) {
             let mut best = f64::MAX;
-            for _ in 0..5 {
+            for _ in 0..9 {
                 let t = std::time::Instant::now();
-                for c in hay.chunks(1 << 20) {
-                    out.clear();
-                    find(kind, c, &mut out);
-                }
+                acc ^= f(c);
                 best = best.min(t.elapsed().as_secs_f64());
             }
             total += best;
-            eprintln!("{kind:?}: {:.0} MB/s ({} spans in last chunk)", mb / best, out.len());
         }
-        eprintln!("all five/six: {:.0} MB/s", mb / total);
-        let time = |name: &str, f: &dyn Fn(&[u8]) -> u64| {
-            let mut best = f64::MAX;
-            let mut acc = 0;
-            for _ in 0..5 {
-                let t = std::time::Instant::now();
-                for c in hay.chunks(1 << 20) {
-                    acc ^= f(c);
-                }
-                best = best.min(t.elapsed().as_secs_f64());
-            }
-            eprintln!("{name}: {:.0} MB/s {acc}", mb / best);
-        };
-        time("memchr newline count", &|h| memchr::memchr_iter(b'\n', h).count() as u64);
-        time("memchr3 rare bytes", &|h| memchr::memchr3_iter(b'\x01', b'\x02', b'\x03', h).count() as u64);
-        time("digits only", &|h| {
-            let mut acc = 0;
-            super::blocks(h, |c| [c.digits()], |_, [d]| acc ^= d.at(0));
-            acc
-        });
-        time("3 classes", &|h| {
-            let mut acc = 0;
-            super::blocks(h, |c| [c.digits(), c.eq(b' ') | c.eq(b'-') | c.eq(b'.'), c.eq(b'+')], |_, [d, s, p]| acc ^= d.at(0) ^ s.at(0) ^ p.at(0));
-            acc
-        });
-        time("card anchors explicit", &|h| {
-            let mut acc = 0;
-            super::blocks(h, |c| [c.digits()], |_, [d]| {
-                let a = !d.at(-1) & d.at(0) & d.at(1) & d.at(2) & d.at(3) & d.at(5) & d.at(6) & d.at(7) & d.at(8);
-                acc += a.count_ones() as u64
+        eprintln!("{name:24}: {:6.0} MB/s {acc}", mb / total);
+        total
+    }
+
+    #[test]
+    #[ignore]
+    fn time_finders() {
+        let hay =
+            std::fs::read(std::env::var("CORPUS").unwrap_or("/tmp/piibench/corpus.log".into()))
+                .unwrap();
+        let mb = hay.len() as f64 / 1e6;
+        use crate::finders::{find, FinderKind::*};
+        let mut total = 0.0;
+        for kind in [Card, Phone, Iban, Ssn, Ipv4, Ipv6] {
+            total += time(&hay, &format!("{kind:?}"), &|h| {
+                let mut out = Vec::new();
+                find(kind, h, &mut out);
+                out.len() as u64
             });
+        }
+        eprintln!("all six: {:.0} MB/s", mb / total);
+        time(&hay, "memchr newline count", &|h| {
+            memchr::memchr_iter(b'\n', h).count() as u64
+        });
+        time(&hay, "memchr3 absent", &|h| {
+            memchr::memchr3_iter(1, 2, 3, h).count() as u64
+        });
+        time(&hay, "digits only", &|h| {
+            let mut acc = 0;
+            super::blocks::<super::Sse2, 1>(h, |c| [c.digits()], |_, [d]| acc ^= d.at(0));
             acc
         });
-        time("card anchors u128", &|h| {
+        time(&hay, "3 classes", &|h| {
             let mut acc = 0;
-            super::blocks(h, |c| [c.digits()], |_, [d]| {
-                let w = (d.cur as u128) | ((d.next as u128) << 64);
-                let f = |k: u32| (w >> k) as u64;
-                let a = !d.at(-1) & d.cur & f(1) & f(2) & f(3) & f(5) & f(6) & f(7) & f(8);
-                acc += a.count_ones() as u64
-            });
+            super::blocks::<super::Sse2, _>(
+                h,
+                |c| {
+                    [
+                        c.digits(),
+                        (c.eq(b' ') | c.eq(b'-') | c.eq(b'.')).bits(),
+                        c.eq(b'+').bits(),
+                    ]
+                },
+                |_, [d, s, p]| acc ^= d.at(0) ^ s.at(0) ^ p.at(0),
+            );
             acc
         });
-        time("card anchors, count", &|h| {
+        time(&hay, "card anchors", &|h| {
             let mut acc = 0;
-            super::blocks(h, |c| [c.digits()], |_, [d]| acc += (!d.at(-1) & d.all(0, 3) & d.all(5, 8)).count_ones() as u64);
+            super::blocks::<super::Sse2, _>(
+                h,
+                |c| [c.digits()],
+                |_, [d]| acc += (!d.at(-1) & d.all(0, 3) & d.all(5, 8)).count_ones() as u64,
+            );
             acc
         });
     }

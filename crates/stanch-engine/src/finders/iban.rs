@@ -8,24 +8,24 @@
 //!
 //! Anchor (block masks): an uppercase pair and a digit pair at a token start.
 
-use super::digits::{self, at, before, is_word};
+use super::digits::{self, at, before, is_word, Simd};
 use crate::validate;
 
 const MAX: usize = 34;
 
-pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find => find_with);
+
+#[inline(always)]
+pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
-        |c| {
-            [
-                c.digits(),
-                c.range(b'A', b'Z'),
-                c.range(b'a', b'z') | c.eq(b'_'),
-            ]
-        },
-        |base, [d, u, l]| {
-            let word_before = d.at(-1) | u.at(-1) | l.at(-1);
+        |c| [c.digits(), c.range(b'A', b'Z').bits()],
+        |base, [d, u]| {
+            if u.at(0) == 0 {
+                return;
+            }
+            let word_before = d.at(-1) | u.at(-1);
             let anchors = !word_before & u.at(0) & u.at(1) & d.at(2) & d.at(3);
             digits::each_anchor(anchors, base, &mut resume, |s| check(hay, s, out));
         },

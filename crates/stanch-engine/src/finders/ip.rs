@@ -19,15 +19,19 @@
 //! fingerprints), and times (`10:23:45` has three groups and no `::`).
 //!
 //! Anchors (block masks): IPv4 — two digit-dot-digit triples one octet
-//! apart; IPv6 — `::`, or three colons each 2–5 bytes after the previous.
+//! apart; IPv6 — `::` next to a hex digit, or four colons each 2–5 bytes
+//! after the previous (times like `10:23:45` have three).
 
-use super::digits::{self, at, before, is_digit, is_word};
+use super::digits::{self, at, before, is_digit, is_word, Simd};
 
-pub fn find_v4(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find_v4 => find_v4_with);
+
+#[inline(always)]
+pub(crate) fn find_v4_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
-        |c| [c.digits(), c.eq(b'.')],
+        |c| [c.digits(), c.eq(b'.').bits()],
         |base, [d, dot]| {
             let t = |k: i32| dot.at(k) & d.at(k - 1) & d.at(k + 1);
             let anchors = t(0) & (t(2) | t(3) | t(4));
@@ -86,7 +90,16 @@ fn v4_start_ok(hay: &[u8], s: usize) -> bool {
     if p == b'/' && is_word(before(hay, s, 2)) {
         return false; // product/version tokens
     }
-    !digits::context_word(hay, s.saturating_sub(12), s, &[b"version"], &[])
+    !after_version_word(hay, s)
+}
+
+/// `version 1.2.3.4`, `"version":"1.2.3.4"`, `version=1.2.3.4`.
+fn after_version_word(hay: &[u8], s: usize) -> bool {
+    let mut i = s;
+    while i > 0 && s - i < 4 && matches!(hay[i - 1], b' ' | b'"' | b'\'' | b':' | b'=') {
+        i -= 1;
+    }
+    i >= 7 && hay[i - 7..i].eq_ignore_ascii_case(b"version")
 }
 
 fn v4_end_ok(hay: &[u8], e: usize) -> bool {
@@ -98,15 +111,50 @@ fn v4_end_ok(hay: &[u8], e: usize) -> bool {
     }
 }
 
-pub fn find_v6(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find_v6 => find_v6_with);
+
+#[inline(always)]
+pub(crate) fn find_v6_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
-        |c| [c.eq(b':')],
-        |base, [c]| {
-            let near = |k: i32| c.at(k) & (c.at(k + 2) | c.at(k + 3) | c.at(k + 4) | c.at(k + 5));
-            let chain = near(0) & (near(2) | near(3) | near(4) | near(5));
-            let anchors = (c.at(0) & c.at(1)) | chain;
+        |c| {
+            let hex = c.range(b'0', b'9') | c.range(b'a', b'f') | c.range(b'A', b'F');
+            [c.eq(b':').bits(), hex.bits()]
+        },
+        |base, [c, h]| {
+            if c.at(0) == 0 {
+                return;
+            }
+            // `::` next to a hex digit, or four colons each 2–5 bytes after the
+            // previous one (an address without `::` has seven).
+            let compressed = c.at(0) & c.at(1) & (h.at(-1) | h.at(2));
+            let pair = c.at(0) & (c.at(2) | c.at(3) | c.at(4) | c.at(5));
+            if compressed | pair == 0 {
+                return; // the common case: colons far apart (JSON, `key: value`)
+            }
+            let a = [
+                c.at(0),
+                c.at(1),
+                c.at(2),
+                c.at(3),
+                c.at(4),
+                c.at(5),
+                c.at(6),
+                c.at(7),
+                c.at(8),
+                c.at(9),
+                c.at(10),
+                c.at(11),
+                c.at(12),
+                c.at(13),
+                c.at(14),
+                c.at(15),
+            ];
+            let near = |j: usize| a[j] & (a[j + 2] | a[j + 3] | a[j + 4] | a[j + 5]);
+            let three = |j: usize| a[j] & (near(j + 2) | near(j + 3) | near(j + 4) | near(j + 5));
+            let four = a[0] & (three(2) | three(3) | three(4) | three(5));
+            let anchors = compressed | four;
             digits::each_anchor(anchors, base, &mut resume, |p| check_v6(hay, p, out));
         },
     );

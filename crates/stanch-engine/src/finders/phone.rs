@@ -27,7 +27,7 @@
 //! separator that follows a digit (the last group of most layouts); the
 //! start of a 10-digit run; the French and `5-3-3` layouts.
 
-use super::digits::{self, at, before, is_digit, is_word};
+use super::digits::{self, at, before, is_digit, is_word, Simd};
 
 const PREFIX_WORDS: &[&[u8]] = &[
     b"phone",
@@ -56,28 +56,41 @@ const TRUNK_LAYOUTS: &[&[usize]] = &[
     &[3, 8],
 ];
 
-pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find => find_with);
+
+#[inline(always)]
+pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
-        |c| [c.digits(), c.eq(b' ') | c.eq(b'-') | c.eq(b'.'), c.eq(b'+')],
+        |c| {
+            [
+                c.digits(),
+                (c.eq(b' ') | c.eq(b'-') | c.eq(b'.')).bits(),
+                c.eq(b'+').bits(),
+            ]
+        },
         |base, [d, s, plus]| {
-            let pair = |k: i32| d.at(k) & d.at(k + 1);
+            // Staged: most blocks stop at the first, cheapest test.
             let e164 = plus.at(0) & d.at(1);
-            let last_group = d.all(0, 3) & s.at(-1) & d.at(-2);
-            let run_start = !d.at(-1);
-            let bare = d.all(0, 9);
-            let french = pair(0)
-                & s.at(2)
-                & pair(3)
-                & s.at(5)
-                & pair(6)
-                & s.at(8)
-                & pair(9)
-                & s.at(11)
-                & pair(12);
-            let five33 = d.all(0, 4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
-            let anchors = e164 | last_group | (run_start & (bare | french | five33));
+            let head = d.at(0) & d.at(1);
+            let four = head & d.at(2) & d.at(3);
+            let pairs = head & s.at(2) & d.at(3) & d.at(4) & !d.at(-1);
+            if e164 | four | pairs == 0 {
+                return;
+            }
+            let mut anchors = e164;
+            if four != 0 {
+                let last_group = four & s.at(-1) & d.at(-2) & !d.all(4, 8);
+                // Exactly 10 or 11 digits (not 12+: ids, epochs, trace ids).
+                let bare = four & d.all(4, 9) & !(d.at(10) & d.at(11));
+                let five33 = four & d.at(4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
+                anchors |= last_group | (!d.at(-1) & (bare | five33));
+            }
+            if pairs != 0 {
+                let pair = |k: i32| d.at(k) & d.at(k + 1);
+                anchors |= pairs & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
+            }
             digits::each_anchor(anchors, base, &mut resume, |p| check(hay, p, out));
         },
     );

@@ -12,11 +12,13 @@
 //!
 //! Anchors (block masks): the `3-2-4` layout, and exact 9-digit runs.
 
-use super::digits::{self, at, before, is_digit, is_word};
+use super::digits::{self, at, before, is_digit, is_word, Simd};
 
 const CONTEXT_BYTES: usize = 40;
-/// Phrases: a plain substring search is precise enough.
-const PHRASES: &[&[u8]] = &[
+/// Context words, matched case-insensitively at a word start (`ssn_last4`,
+/// `SSN:`, but not `classname`).
+const WORDS: &[&[u8]] = &[
+    b"ssn",
     b"social security",
     b"social_security",
     b"socialsecurity",
@@ -27,14 +29,15 @@ const PHRASES: &[&[u8]] = &[
     b"tax-id",
     b"taxpayer",
 ];
-/// Short words: must start a word (`ssn_last4`, `SSN:`, but not `classname`).
-const WORDS: &[&[u8]] = &[b"ssn"];
 
-pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+digits::simd_dispatch!(pub fn find => find_with);
+
+#[inline(always)]
+pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut resume = 0;
-    digits::blocks(
+    digits::blocks::<S, _>(
         hay,
-        |c| [c.digits(), c.eq(b'-') | c.eq(b' ')],
+        |c| [c.digits(), (c.eq(b'-') | c.eq(b' ')).bits()],
         |base, [d, s]| {
             let start = !d.at(-1);
             let dashed = d.all(0, 2) & s.at(3) & d.all(4, 5) & s.at(6) & d.all(7, 10) & !d.at(11);
@@ -111,7 +114,7 @@ fn end_ok(hay: &[u8], e: usize, sep: u8) -> bool {
 
 fn has_context(hay: &[u8], s: usize) -> bool {
     let lo = s.saturating_sub(CONTEXT_BYTES);
-    super::context_has(hay, lo, s, PHRASES) || digits::context_word(hay, lo, s, WORDS, &[])
+    digits::context_word(hay, lo, s, WORDS, &[])
 }
 
 #[cfg(test)]
