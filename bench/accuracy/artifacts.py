@@ -191,7 +191,30 @@ def secret_assignment_any(g, style, indent=""):
 def benign_assignment_any(g, style, indent=""):
     """An assignment a scanner should leave alone (placeholders, counts, names, ids)."""
     k = g.deck("benign-assign", ["placeholder", "placeholder", "placeholder", "empty", "empty", "tokens", "tokens", "secret-name",
-                                 "git-remote", "uuid", "sha", "version", "masked", "ip", "digest", "bool-ish"])
+                                 "git-remote", "uuid", "sha", "version", "masked", "ip", "digest", "bool-ish", "example",
+                                 "publishable", "keyish", "keyish"])
+    if k == "example":
+        v = S.example_key(g.r)
+        name = {"A": "AWS_ACCESS_KEY_ID", "w": "AWS_SECRET_ACCESS_KEY", "g": "GITHUB_TOKEN", "x": "SLACK_BOT_TOKEN",
+                "n": "NPM_TOKEN", "h": "HF_TOKEN", "<": "API_TOKEN"}.get(v[0], "OPENAI_API_KEY" if v.startswith("sk-") else "STRIPE_SECRET_KEY")
+        if v.startswith("AIza"):
+            name = "GOOGLE_API_KEY"
+        if style not in ("env", "export", "k8s-env", "docker-env", "properties"):
+            name = C.style_name(name, "snake")
+        return g.assign(name, F(g.ben("example-key", v)), style, indent)
+    if k == "publishable":
+        name = g.pick(["STRIPE_PUBLISHABLE_KEY", "NEXT_PUBLIC_STRIPE_KEY", "stripe_publishable_key", "publishableKey"])
+        return g.assign(name, F(g.ben("stripe-publishable-key", S.stripe_publishable(g.r))), style, indent)
+    if k == "keyish":
+        name, val = g.pick([
+            ("cache_key", lambda: "user:%d:profile" % g.n(1, 10**6)), ("s3_key", lambda: "exports/%d/report.csv" % g.n(2019, 2025)),
+            ("secret_arn", lambda: "arn:aws:secretsmanager:%s:%d:secret:%s-%s" % (g.pick(REGIONS), g.n(10**11, 10**12 - 1), g.pick(SECRET_NAMES), S.rs(g.r, S.ALNUM, 6))),
+            ("token_endpoint", lambda: "https://oauth2.googleapis.com/token"), ("credentials", lambda: "include"),
+            ("kms_key_id", lambda: "alias/aws/s3"), ("password_policy", lambda: "min_length=12,require_symbol=true"),
+            ("auth_method", lambda: "client_secret_post"), ("api_key_header", lambda: "X-Api-Key"),
+            ("token_type", lambda: "Bearer"), ("secret_version", lambda: "AWSCURRENT"), ("session_store", lambda: "redis"),
+            ("PASSWORD_RESET_URL", lambda: "https://app.acme.io/reset-password"), ("access_key_rotation_days", lambda: "90")])
+        return g.assign(name, F(g.ben("key-named-value", val())), style, indent)
     if k == "placeholder":
         name = g.pick(["DB_PASSWORD", "password", "API_KEY", "client_secret", "SECRET_KEY", "GITHUB_TOKEN",
                        "AWS_SECRET_ACCESS_KEY", "auth_token", "REDIS_PASSWORD", "private_key", "STRIPE_SECRET_KEY"])
@@ -840,6 +863,8 @@ def log_event(g, clk, kind=None):
              _s("customer", stripe_obj_id(g))]
         if g.chance(0.4):
             f.append(_s(g.pick(["tracking_number", "gateway_txn", "auth_code_ref"]), g.bad_luhn()))
+        if g.chance(0.15):
+            f.append(_s("rejected_iban", g.ben("iban-invalid", S.iban_invalid(r))))
         k = g.n(-1, 3)
         if k <= 0:
             f.append(_s(g.pick(["card_number", "pan", "card", "cc_number"]), g.card()))
@@ -1220,10 +1245,38 @@ def ci_benign_command(g):
 
 
 def ci_log(g):
-    fmt = g.deck("cifmt", ["gha", "gha", "gitlab", "jenkins", "docker-build"])
+    r = g.r
+    fmt = g.deck("cifmt", ["gha", "gha", "gitlab", "jenkins", "docker-build", "azure-pwsh"])
     g.variant = fmt
     clk = g.clock()
     out = []
+    if fmt == "azure-pwsh":
+        def line(*p):
+            clk.tick(0.0001, 0.8)
+            out.append(F(clk.gha(), " ", F(*p), "\n"))
+        line("##[section]Starting: PowerShell")
+        line("Task         : PowerShell")
+        line("Version      : 2.239.1")
+        line("Generating script.")
+        line("========================== Starting Command Output ===========================")
+        for _ in range(g.n(1, 3)):
+            k = g.n(0, 3)
+            if k == 0:
+                name, frag = g.named_secret("env")
+                if "\n" in text(frag):
+                    name, item = g.generic()
+                    name, frag = name.upper(), F(item)
+                line("$env:", name, ' = "', frag, '"')
+            elif k == 1:
+                line("set ", g.pick(["DB_PASSWORD", "SA_PASSWORD", "ADMIN_PASS"]), "=", g.sec("password", S.password(r, "-_.@#")))
+            elif k == 2:
+                line("Connect-AzAccount -ServicePrincipal -Credential (New-Object PSCredential('", g.uuid(), "', (ConvertTo-SecureString '",
+                     g.sec("azure-ad-client-secret", S.azure_ad_client_secret(r)), "' -AsPlainText -Force))) -Tenant ", g.uuid())
+            else:
+                line("sqlcmd -S ", g.pick(["sql01.corp.local", "acme.database.windows.net"]), " -U sa -P ", g.sec("cli-password", S.password(r, "-_.#")), " -Q \"SELECT @@VERSION\"")
+        line("##[section]Finishing: PowerShell")
+        out.append("\n")
+        return F(out)
     if fmt == "gha":
         ts = lambda: F(clk.gha() if True else "", " ")
 
@@ -1236,6 +1289,8 @@ def ci_log(g):
         line("  token: ", g.ben("placeholder", "***"))
         line("##[endgroup]")
         line("HEAD is now at ", g.short_sha(), " Merge pull request #", str(g.n(10, 9000)), " from ", g.pick(ORGS), "/", g.pick(["fix-auth", "deps", "release-1.4"]))
+        if g.chance(0.4):
+            line("Commit author: ", git_author(g))
         for _ in range(g.n(1, 3)):
             cmds = [ci_secret_command(g) if g.chance(0.55) else ci_benign_command(g) for _ in range(g.n(1, 3))]
             line("##[group]Run ", cmds[0])
@@ -1269,6 +1324,8 @@ def ci_log(g):
         out.append(F("Getting source from Git repository\nFetching changes with git depth set to 20...\nInitialized empty Git repository in /builds/",
                      g.pick(ORGS), "/", g.pick(REPOS), "/.git/\nCreated fresh repository.\nChecking out ", g.short_sha(), " as detached HEAD (ref is main)...\n"))
         out.append("Executing \"step_script\" stage of the job script\n")
+        if g.chance(0.4):
+            out.append(F("$ git log -1 --pretty='%an <%ae>'\n", git_author(g), "\n"))
         for _ in range(g.n(2, 4)):
             c = ci_secret_command(g) if g.chance(0.55) else ci_benign_command(g)
             out.append(F("$ ", c, "\n"))
@@ -1450,8 +1507,25 @@ def http_dump(g):
 def python_repr(g):
     r = g.r
     clk = g.clock()
-    k = g.deck("pyrepr", ["requests-headers", "httpx", "aiohttp", "http-client", "environ", "pydantic", "vars-request", "asgi", "print-debug"])
+    k = g.deck("pyrepr", ["requests-headers", "httpx", "aiohttp", "http-client", "environ", "pydantic", "vars-request", "asgi", "print-debug",
+                          "smtplib", "redis-monitor"])
     g.variant = k
+    out = []
+    if k == "smtplib":
+        user = text(g.email())
+        blob = g.sec("smtp-auth-plain", S.b64(("\0%s\0%s" % (user, S.password(r))).encode()))
+        out.append(F("send: 'ehlo [", g.private_ip(), "]\\r\\n'\nreply: b'250-smtp.sendgrid.net\\r\\n'\nreply: b'250-AUTH PLAIN LOGIN\\r\\n'\n"))
+        out.append(F("send: 'AUTH PLAIN ", blob, "\\r\\n'\nreply: b'535 Authentication failed: Bad username / password\\r\\n'\n"))
+        out.append(F("send: 'mail FROM:<", g.email(), "> size=", str(g.n(500, 90000)), "\\r\\n'\n"))
+        out.append("\n")
+        return F(out)
+    if k == "redis-monitor":
+        out.append(F("$ redis-cli MONITOR\nOK\n", clk.epoch_f(), ' [0 ', g.private_ip(), ':', str(g.n(30000, 65000)), '] "AUTH" "',
+                     g.sec("password", S.password(r, "-_.")), '"\n'))
+        out.append(F(clk.epoch_f(), ' [0 ', g.private_ip(), ':', str(g.n(30000, 65000)), '] "GET" "cache:product:', g.uuid(), '"\n'))
+        out.append(F(clk.epoch_f(), ' [0 ', g.private_ip(), ':', str(g.n(30000, 65000)), '] "SET" "ratelimit:', g.email(), '" "', str(g.n(1, 99)), '" "EX" "60"\n'))
+        out.append("\n")
+        return F(out)
     out = []
     lg = g.pick(C.LOGGERS)
     if k == "requests-headers":
@@ -1746,8 +1820,15 @@ def _env_file(g, n_secret=None, n_benign=None):
 def _tool_output(g):
     """(command or tool input, output fragment)."""
     r = g.r
-    k = g.deck("toolout", ["cat-env", "env-grep", "aws-creds", "git-log", "curl", "docker-inspect", "psql", "kubectl-secret", "ls", "npmrc"])
-    g.variant = "tool:" + k
+    k = g.deck("toolout", ["cat-env", "env-grep", "aws-creds", "git-log", "curl", "docker-inspect", "psql", "kubectl-secret", "ls", "npmrc",
+                           "gh-content", "git-cred"])
+    (tool, inp), result = _tool_output_raw(g, k, r)
+    for v in inp.values():
+        set_ctx_all(v, "tool-input:" + k)
+    return (tool, inp), set_ctx_all(result, "tool:" + k)
+
+
+def _tool_output_raw(g, k, r):
     if k == "cat-env":
         return ("read_file", {"path": g.pick([".env", ".env.local", "config/.env.production", "backend/.env"])}), _env_file(g)
     if k == "env-grep":
@@ -1785,6 +1866,13 @@ def _tool_output(g):
         return ("bash", {"command": "kubectl get secret " + g.pick(SECRET_NAMES) + " -o jsonpath='{.data.password}'"}), F(val)
     if k == "npmrc":
         return ("read_file", {"path": "~/.npmrc"}), F("//registry.npmjs.org/:_authToken=", g.sec("npm-token", S.npm_token(r)), "\nregistry=https://registry.npmjs.org/\n")
+    if k == "gh-content":
+        return ("bash", {"command": "gh api repos/%s/%s/contents/README.md" % (g.pick(ORGS), g.pick(REPOS))}), \
+            F('{"name":"README.md","sha":"', g.sha(), '","size":', str(g.n(100, 4000)), ',"encoding":"base64","content":"',
+              g.ben("base64-payload", S.base64_payload(r)), '"}')
+    if k == "git-cred":
+        return ("bash", {"command": "printf 'protocol=https\\nhost=github.com\\n' | git credential fill"}), \
+            F("protocol=https\nhost=github.com\nusername=", g.pick(C.USERS), "\npassword=", g.sec("github-pat", S.github_pat(r)) if g.chance(0.6) else g.sec("password", S.password(r)), "\n")
     return ("bash", {"command": "ls -la"}), F("total 48\ndrwxr-xr-x  8 app app 4096 .\n-rw-r--r--  1 app app  312 .env\n-rw-r--r--  1 app app 1184 package.json\n")
 
 
@@ -1800,12 +1888,30 @@ def agent_trace(g):
     sess = g.uuid()
     out = []
     turns = g.n(1, 3)
-    if g.chance(0.35):
+    pk = g.r.random()
+    if pk < 0.2:
+        # credentials in plain prose: no header, no key=value
+        r = g.r
+        k = g.deck("prose", ["pw", "pw", "token", "provider", "conn"])
+        if k == "pw":
+            prompt = F(g.pick(["the staging db password is ", "I can log in as admin with ", "prod mysql root pw: ", "rabbit creds are guest / "]),
+                       g.sec("prose-password", S.password(r)), g.pick([" but the app can't connect", " - why does psql say auth failed?", "", ". rotate it after"]))
+        elif k == "token":
+            prompt = F(g.pick(["use this token for the demo: ", "here is the session token from devtools ", "my bearer token is "]),
+                       g.sec("prose-token", S.opaque_token(r)), g.pick(["", " (expires tomorrow)", ", it returns 403"]))
+        elif k == "provider":
+            sp, it = g.provider(C.PREFIXED, "prose")
+            prompt = F(g.pick(["here's my key ", "I set the key to ", "it fails even with "]), it, g.pick(["", " in the env", ", what's wrong?"]))
+        else:
+            name, frag = g.conn_url()
+            prompt = F("connecting with ", frag, " times out from the pod")
+    elif pk < 0.45:
         # the user pastes something sensitive into the prompt
         hn, hv = g.auth_header()
         prompt = F("this curl fails with 401, why?\n\ncurl -X POST https://", host(g), "/v1/orders -H '", hn, ": ", hv, "' -d '{\"email\":\"", g.email(), "\"}'")
     else:
         prompt = F(g.pick(["why does the deploy fail?", "fix the failing test in billing", "find where we configure the db", "the webhook returns 500, look at the logs"]))
+    set_ctx_all(prompt, "prompt")
     if fmt == "claude":
         out.append(F('{"type":"user","sessionId":"', sess, '","timestamp":"', iso(g, clk), '","message":{"role":"user","content":', jstr(prompt), "}}\n"))
     elif fmt == "openai":
@@ -2016,10 +2122,33 @@ def config_dump(g):
 def k8s_docker(g):
     r = g.r
     clk = g.clock()
-    k = g.deck("k8s", ["get-secret", "describe-pod", "docker-inspect", "docker-run", "get-pods", "events", "configmap", "history", "logs"])
+    k = g.deck("k8s", ["get-secret", "describe-pod", "docker-inspect", "docker-run", "get-pods", "events", "configmap", "history", "logs",
+                       "ps", "pod-args"])
     g.variant = k
     svc = g.pick(C.SERVICES)
     out = []
+    if k == "ps":
+        out.append("$ ps aux | grep -v grep | grep -E 'java|node|python'\nUSER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n")
+        out.append(F("app            1  4.2 12.1 5123456 991232 ?      Ssl  09:12   3:41 java -Xmx2g -Dspring.profiles.active=prod ",
+                     "-Dspring.datasource.password=", g.sec("cli-password", S.password(r, "-_.^*")), " -Djavax.net.ssl.keyStorePassword=",
+                     g.sec("cli-password", S.password(r, "-_.")) if g.chance(0.5) else g.placeholder(), " -jar /app/app.jar\n"))
+        out.append(F("app           57  0.3  2.0 1234567 160000 ?      Sl   09:12   0:12 node dist/worker.js --redis-url ",
+                     g.conn_url("redis")[1], " --concurrency 4\n"))
+        if g.chance(0.6):
+            out.append(F("app           88  0.1  1.1  456789  90000 ?      S    09:13   0:02 python -m exporter --api-key ",
+                         g.sec("cli-password", S.rs(r, S.ALNUM, 40)) if g.chance(0.5) else g.provider(C.PREFIXED, "ps")[1], " --interval 60\n"))
+        out.append("\n")
+        return F(out)
+    if k == "pod-args":
+        pw = g.sec("cli-password", S.password(r, "-_."))
+        args = [jstr("--port=8080"), jstr(g.pick(["--db-password", "--password", "--auth-token"])), jstr(pw),
+                jstr(F("--trace-id-header=", "traceparent")), jstr(F("--build-sha=", g.sha()))]
+        out.append(F("$ kubectl get pod ", pod(g, svc), " -o jsonpath='{.spec.containers[0].args}'\n[", join(",", args), "]\n"))
+        out.append(F("$ kubectl get deploy ", svc, " -o yaml | grep -A6 args:\n        args:\n        - --listen=:8080\n        - --api-key=",
+                     g.sec("cli-password", S.rs(r, S.HEX, 32)) if g.chance(0.5) else g.provider(C.PREFIXED, "args")[1],
+                     "\n        - --log-level=info\n        - --max-tokens=", token_count(g), "\n"))
+        out.append("\n")
+        return F(out)
     if k == "get-secret":
         rows = []
         for key in r.sample(["password", "username", "api-key", "DATABASE_URL", "token", "tls.key"], g.n(1, 3)):

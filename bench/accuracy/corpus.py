@@ -777,9 +777,9 @@ class G:
             return "Authorization", F(self.pick(["Token ", "token "]), self.sec("token-auth-header", S.opaque_token(r)))
         if k == "digest":
             return "Authorization", F('Digest username="', self.pick(USERS), '", realm="', self.pick(["api@acme.io", "Restricted", "camera"]),
-                                      '", nonce="', S.rs(r, S.HEX, 32), '", uri="', self.pick(PATHS).split("?")[0],
-                                      '", algorithm=MD5, qop=auth, nc=0000000', str(r.randrange(1, 9)), ', cnonce="', S.rs(r, S.HEX, 16),
-                                      '", response="', self.sec("digest-response", S.rs(r, S.HEX, 32)), '", opaque="', S.rs(r, S.HEX, 32), '"')
+                                      '", nonce="', self.ben("digest-nonce", S.rs(r, S.HEX, 32)), '", uri="', self.pick(PATHS).split("?")[0],
+                                      '", algorithm=MD5, qop=auth, nc=0000000', str(r.randrange(1, 9)), ', cnonce="', self.ben("digest-nonce", S.rs(r, S.HEX, 16)),
+                                      '", response="', self.sec("digest-response", S.rs(r, S.HEX, 32)), '", opaque="', self.ben("digest-nonce", S.rs(r, S.HEX, 32)), '"')
         if k == "sigv4":
             c = self.clock()
             return "Authorization", F("AWS4-HMAC-SHA256 Credential=", self.sec("aws-access-key-id", S.aws_access_key_id(r)), "/", c.ymd(), "/",

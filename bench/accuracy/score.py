@@ -126,8 +126,10 @@ def run_gitleaks(exe, path, data, loc):
         rep = os.path.join(td, "r.json")
         t0 = time.time()
         with open(path, "rb") as f:
+            # default rules: no GITLEAKS_CONFIG*, and run in an empty directory so no .gitleaks.toml/.gitleaksignore applies
+            env = {k: v for k, v in os.environ.items() if not k.startswith("GITLEAKS_")}
             p = subprocess.run([exe, "stdin", "--no-banner", "--log-level", "error", "--report-format", "json", "--report-path", rep,
-                                "--exit-code", "0"], stdin=f, capture_output=True)
+                                "--exit-code", "0"], stdin=f, capture_output=True, env=env, cwd=td)
         dt = time.time() - t0
         if p.returncode != 0:
             raise SystemExit("gitleaks failed on %s: %s" % (path, p.stderr.decode(errors="replace")[:2000]))
@@ -154,8 +156,8 @@ def run_kingfisher(exe, path, data, loc):
     with tempfile.TemporaryDirectory() as td:
         rep = os.path.join(td, "r.json")
         t0 = time.time()
-        p = subprocess.run([exe, "scan", path, "--no-validate", "--no-dedup", "--format", "json", "--output", rep],
-                           capture_output=True, env=dict(os.environ, NO_COLOR="1"))
+        p = subprocess.run([exe, "scan", os.path.abspath(path), "--no-validate", "--no-dedup", "--format", "json", "--output", rep],
+                           capture_output=True, env=dict(os.environ, NO_COLOR="1"), cwd=td)
         dt = time.time() - t0
         if not os.path.exists(rep):
             raise SystemExit("kingfisher failed on %s (exit %d): %s" % (path, p.returncode, p.stderr.decode(errors="replace")[-2000:]))
@@ -216,8 +218,8 @@ def pct(a, b):
     return 100.0 * a / b if b else float("nan")
 
 
-def fmt_pct(a, b):
-    return "%.1f" % pct(a, b) if b else "–"
+def fmt_pct(a, b, digits=1):
+    return "%.*f" % (digits, pct(a, b)) if b else "–"
 
 
 def score(corpus, stanch, peers_dir):
@@ -233,7 +235,7 @@ def score(corpus, stanch, peers_dir):
             p = os.path.join(peers_dir, t)
             if os.path.exists(p):
                 tools.append(t)
-                exes[t] = p
+                exes[t] = os.path.abspath(p)
             else:
                 print("warning: peer %s not found in %s" % (t, peers_dir), file=sys.stderr)
     results = []          # per label: dict with outcome per tool
@@ -241,10 +243,12 @@ def score(corpus, stanch, peers_dir):
     nfind = collections.Counter()
     approx = collections.Counter()
     total_bytes = 0
+    sizes = {}
     for fname in files:
         path = os.path.join(corpus, fname)
         data = open(path, "rb").read()
         total_bytes += len(data)
+        sizes[fname] = len(data)
         loc = Locator(data)
         found = {}
         f, dt = run_stanch(exes["stanch"], path)
@@ -280,7 +284,7 @@ def score(corpus, stanch, peers_dir):
                         row["rules"] = sorted({x.rule for x in fs})
             results.append(row)
     return {"tools": tools, "rows": results, "timings": dict(timings), "findings": dict(nfind), "approx": dict(approx),
-            "bytes": total_bytes, "files": files}
+            "bytes": total_bytes, "files": files, "sizes": sizes}
 
 
 def summarize(res):
@@ -360,18 +364,26 @@ def markdown(res, tot, corpus):
     n = collections.Counter(r["label"] for r in rows)
     L.append("Corpus `%s`: %d files, %d bytes, %d labels (%d secret, %d PII, %d benign).\n"
              % (corpus, len(res["files"]), res["bytes"], len(rows), n["secret"], n["pii"], n["benign"]))
-    L.append("## Totals\n")
+    L.append("| artifact | bytes | secret | PII | benign |")
+    L.append("|---|---|---|---|---|")
+    by_kind = collections.defaultdict(collections.Counter)
+    for r in rows:
+        by_kind[r["artifact"]][r["label"]] += 1
+    for k in sorted(by_kind):
+        c = by_kind[k]
+        L.append("| %s | %d | %d | %d | %d |" % (k, res["sizes"].get(k + ".txt", 0), c["secret"], c["pii"], c["benign"]))
+    L.append("\n## Totals\n")
     L.append("| tool | secret recall | PII recall | benign kept | findings | scan time |")
     L.append("|---|---|---|---|---|---|")
     for t in tools:
         d = tot[t]
         extra = ""
         if t == "stanch":
-            extra = " (fully covered %s %%)" % fmt_pct(d["secret"]["full"], d["secret"]["n"])
+            extra = " (fully covered %s %%)" % fmt_pct(d["secret"]["full"], d["secret"]["n"], 2)
         L.append("| %s | %s %% (%d/%d)%s | %s %% (%d/%d) | %s %% (%d/%d) | %d | %.1f s |" % (
-            t, fmt_pct(d["secret"]["ok"], d["secret"]["n"]), d["secret"]["ok"], d["secret"]["n"], extra,
-            fmt_pct(d["pii"]["ok"], d["pii"]["n"]), d["pii"]["ok"], d["pii"]["n"],
-            fmt_pct(d["benign"]["ok"], d["benign"]["n"]), d["benign"]["ok"], d["benign"]["n"], d["findings"], d["seconds"]))
+            t, fmt_pct(d["secret"]["ok"], d["secret"]["n"], 2), d["secret"]["ok"], d["secret"]["n"], extra,
+            fmt_pct(d["pii"]["ok"], d["pii"]["n"], 2), d["pii"]["ok"], d["pii"]["n"],
+            fmt_pct(d["benign"]["ok"], d["benign"]["n"], 2), d["benign"]["ok"], d["benign"]["n"], d["findings"], d["seconds"]))
     approx = {t: tot[t]["approx_spans"] for t in tools if tot[t]["approx_spans"]}
     if approx:
         L.append("\nPeer findings whose reported string is not in the text (the peer decoded it, e.g. from base64) were "
@@ -453,12 +465,12 @@ def main(argv=None):
     for t in tools:
         d = tot[t]
         print("%-11s %8s %% %6s %8s %% %6s %8s %% %6s %8.1fs" % (
-            t, fmt_pct(d["secret"]["ok"], d["secret"]["n"]), "(%d)" % (d["secret"]["n"] - d["secret"]["ok"]),
-            fmt_pct(d["pii"]["ok"], d["pii"]["n"]), "(%d)" % (d["pii"]["n"] - d["pii"]["ok"]),
-            fmt_pct(d["benign"]["ok"], d["benign"]["n"]), "(%d)" % (d["benign"]["n"] - d["benign"]["ok"]), d["seconds"]))
+            t, fmt_pct(d["secret"]["ok"], d["secret"]["n"], 2), "(%d)" % (d["secret"]["n"] - d["secret"]["ok"]),
+            fmt_pct(d["pii"]["ok"], d["pii"]["n"], 2), "(%d)" % (d["pii"]["n"] - d["pii"]["ok"]),
+            fmt_pct(d["benign"]["ok"], d["benign"]["n"], 2), "(%d)" % (d["benign"]["n"] - d["benign"]["ok"]), d["seconds"]))
     d = tot["stanch"]
     print("stanch fully covered: secrets %s %%, PII %s %%   (numbers in parentheses: labels missed / not kept)"
-          % (fmt_pct(d["secret"]["full"], d["secret"]["n"]), fmt_pct(d["pii"]["full"], d["pii"]["n"])))
+          % (fmt_pct(d["secret"]["full"], d["secret"]["n"], 2), fmt_pct(d["pii"]["full"], d["pii"]["n"], 2)))
     ms = misses(res["rows"])
     if ms:
         print("stanch top misses: " + ", ".join("%s %d" % (typ, len(rs)) for (lab, typ), rs in ms[:12]))

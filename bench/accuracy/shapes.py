@@ -1094,3 +1094,35 @@ PLACEHOLDERS = ["${DB_PASSWORD}", "${{ secrets.NPM_TOKEN }}", "<redacted>", "[RE
 
 def placeholder(r):
     return r.choice(PLACEHOLDERS)
+
+
+# documentation example keys and obvious dummies (benign: published, or never a credential)
+EXAMPLE_KEYS = ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ghp_" + "x" * 36, "sk-...",
+                "sk_test_" + "x" * 24, "xoxb-your-token", "AIzaSy" + "X" * 33, "glpat-xxxxxxxxxxxxxxxxxxxx",
+                "npm_" + "0" * 36, "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "<paste-token-here>", "sk-ant-api03-..."]
+
+
+def example_key(r):
+    return r.choice(EXAMPLE_KEYS)
+
+
+def stripe_publishable(r):
+    return r.choice(["pk_live_", "pk_test_"]) + rs(r, ALNUM, r.choice([24, 99]))
+
+
+def iban_invalid(r):
+    while True:
+        s = iban(r).replace(" ", "")
+        bad = s[:2] + "%02d" % ((int(s[2:4]) + r.randrange(1, 97)) % 100) + s[4:]
+        if not iban_valid(bad):
+            return bad
+
+
+def base64_payload(r):
+    k = r.randrange(3)
+    if k == 0:
+        return "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA" + b64(rbytes(r, r.choice([48, 96, 150])))
+    if k == 1:
+        text = "# %s\n\nInternal service. Run `make dev` to start.\n" % r.choice(["billing-api", "checkout", "ledger"])
+        return b64(text.encode())
+    return b64(rbytes(r, r.choice([36, 60, 90])))

@@ -399,13 +399,14 @@ impl RuleDb {
             i = j;
             self.confirm(ri, hay, ws, we, scratch);
         }
-        // A truncated multiline window is resolved if its rule found a match
-        // running past the keyword; otherwise the rest may still be coming.
+        // A truncated multiline window is resolved only by a finding of its
+        // rule that covers the keyword and is followed by at least one
+        // complete line: anything less may be a block whose rest is still to
+        // come (a partial match must not release the text before it).
         for &(ri, ws, ke) in &scratch.truncated {
-            let resolved = scratch
-                .found
-                .iter()
-                .any(|f| f.rule.0 == ri && f.end >= ke && f.start <= ke + 64);
+            let resolved = scratch.found.iter().any(|f| {
+                f.rule.0 == ri && f.start < ke && f.end >= ke && complete_line_after(hay, f.end)
+            });
             if !resolved {
                 scratch.hold_from = Some(scratch.hold_from.map_or(ws, |h| h.min(ws)));
             }
@@ -546,10 +547,18 @@ fn collect_groups(h: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>
     }
 }
 
+/// True if a whole line follows the line in which `at` lies.
+fn complete_line_after(hay: &[u8], at: usize) -> bool {
+    match memchr::memchr(b'\n', &hay[at..]) {
+        Some(p) => memchr::memchr(b'\n', &hay[at + p + 1..]).is_some(),
+        None => false,
+    }
+}
+
 /// Post-match checks shared by regex and finder rules.
 fn accept(rule: &Rule, hay: &[u8], s: usize, e: usize) -> bool {
     let secret = &hay[s..e];
-    if validate::is_placeholder(secret) {
+    if validate::is_placeholder(secret) || validate::inside_marker(hay, s, e) {
         return false;
     }
     if let Some(min) = rule.spec.min_entropy {

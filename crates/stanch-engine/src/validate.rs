@@ -244,6 +244,44 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     CONTAINS.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
 }
 
+/// True if `hay[s..e]` lies inside one of stanch's own replacement markers:
+/// `[REDACTED:rule]`, `[HASH:rule:fingerprint]` or `<label:1a2b3c4d>`. What
+/// stanch wrote is never found again, so redacting twice changes nothing.
+pub fn inside_marker(hay: &[u8], s: usize, e: usize) -> bool {
+    // [REDACTED:…] / [HASH:…]: an opening within 96 bytes, closed at or after e.
+    let lo = s.saturating_sub(96);
+    if let Some(p) = memchr::memrchr(b'[', &hay[lo..s]) {
+        let open = lo + p;
+        let rest = &hay[open..];
+        if (rest.starts_with(b"[REDACTED:") || rest.starts_with(b"[HASH:"))
+            && memchr::memchr(b']', &hay[open..]).is_some_and(|c| open + c >= e)
+            && !hay[open..s].contains(&b'\n')
+        {
+            return true;
+        }
+    }
+    // <label:8 hex>: label is lowercase letters and dashes.
+    let lo = s.saturating_sub(48);
+    if let Some(p) = memchr::memrchr(b'<', &hay[lo..s.min(hay.len())]) {
+        let open = lo + p;
+        let body = &hay[open + 1..];
+        if let Some(colon) = memchr::memchr(b':', &body[..body.len().min(40)]) {
+            let label = &body[..colon];
+            let digest = &body[colon + 1..];
+            if !label.is_empty()
+                && label.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+                && digest.len() >= 9
+                && digest[..8].iter().all(|b| b.is_ascii_hexdigit())
+                && digest[8] == b'>'
+                && open + 1 + colon + 1 + 9 >= e
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn trim_quotes(s: &[u8]) -> &[u8] {
     let mut t = s.trim_ascii();
     while let [q, rest @ ..] = t {
@@ -317,6 +355,20 @@ mod tests {
         for s in ["hunter2hunter2", "Summer2024!", "ghp_abc123", "s3cr3t-P@ss"] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
+    }
+
+    #[test]
+    fn markers() {
+        let t = b"a [HASH:github-pat:5073799785529866] b <secret:694b5dde> c";
+        let inner = |needle: &[u8]| {
+            let s = t.windows(needle.len()).position(|w| w == needle).unwrap();
+            inside_marker(t, s, s + needle.len())
+        };
+        assert!(inner(b"5073799785529866"));
+        assert!(inner(b"secret:694b5dde"));
+        assert!(inner(b"694b5dde"));
+        assert!(!inner(b"a [HASH"[..1].as_ref()));
+        assert!(!inside_marker(b"[x] 4111111111111111", 4, 20));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! pipe gets each line as soon as it is complete), moved back so that it never
 //! splits a finding or an unfinished multiline match (a PEM block whose end
 //! has not arrived). A line longer than the chunk is cut mid-line, keeping an
-//! overlap of the longest rule window; findings seen past the cut are carried
-//! to the next round so a keyword left behind still counts. Memory stays at
+//! overlap of the longest rule window after the cut (so every match that
+//! starts before the cut is seen whole) and some already-handed-on context
+//! before it (so rules see the same surroundings next round). Memory stays at
 //! about one chunk plus one overlap, whatever the input size or line length.
 
 use crate::redactor::{Redactor, Stats};
@@ -30,14 +31,18 @@ pub fn scan_stream<R: Read>(
 ) -> io::Result<u64> {
     let overlap = db.max_window() + 1024;
     let chunk = chunk.max(overlap * 4);
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk + overlap);
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk + overlap + CONTEXT);
     let mut base: u64 = 0;
     let mut found: Vec<Finding> = Vec::new();
-    let mut pending: Vec<Finding> = Vec::new();
+    let mut piece: Vec<Finding> = Vec::new();
+    // `buf[..done]` was handed on already: kept only as context (the text
+    // before a mid-line cut) so rules see the same surroundings as they
+    // would in one buffer.
+    let mut done = 0usize;
     let mut eof = false;
     loop {
         let before = buf.len();
-        let want = (chunk + overlap).saturating_sub(before).max(4096);
+        let want = (chunk + overlap + done).saturating_sub(before).max(4096);
         buf.resize(before + want, 0);
         let n = loop {
             match reader.read(&mut buf[before..]) {
@@ -54,30 +59,42 @@ pub fn scan_stream<R: Read>(
             eof = true;
         }
         // Nothing can be handed on until a line completes or the buffer is full.
-        if !eof && buf.len() < chunk && memchr::memchr(b'\n', &buf[before..]).is_none() {
+        if !eof && buf.len() - done < chunk && memchr::memchr(b'\n', &buf[before..]).is_none() {
             continue;
         }
         db.scan(&buf, scratch, &mut found);
-        merge_pending(&mut found, &pending);
+        // Findings inside the context were handled last round; one reaching
+        // into the new part is clipped to it.
+        found.retain_mut(|f| {
+            if f.end <= done {
+                return false;
+            }
+            f.start = f.start.max(done);
+            true
+        });
         let cut = if eof {
             buf.len()
         } else {
-            choose_cut(&buf, &found, scratch.hold_from(), chunk, overlap)
+            choose_cut(&buf, done, &found, scratch.hold_from(), chunk, overlap)
         };
-        if cut > 0 {
+        if cut > done {
             let k = found.partition_point(|f| f.start < cut);
-            sink(base, &buf[..cut], &found[..k])?;
-            pending.clear();
-            pending.extend(found[k..].iter().map(|f| Finding {
-                start: f.start - cut,
-                end: f.end - cut,
+            piece.clear();
+            piece.extend(found[..k].iter().map(|f| Finding {
+                start: f.start - done,
+                end: f.end - done,
                 rule: f.rule,
             }));
-            buf.drain(..cut);
-            base += cut as u64;
-        } else {
-            pending.clear();
-            pending.extend_from_slice(&found);
+            sink(base, &buf[done..cut], &piece)?;
+            base += (cut - done) as u64;
+            // Keep context only when cutting inside a line.
+            let keep = if buf[cut - 1] != b'\n' {
+                CONTEXT.min(cut)
+            } else {
+                0
+            };
+            buf.drain(..cut - keep);
+            done = keep;
         }
         if eof {
             return Ok(base);
@@ -85,19 +102,23 @@ pub fn scan_stream<R: Read>(
     }
 }
 
-/// Where to cut the buffer this round (0 = hand on nothing yet).
+/// Bytes kept before a mid-line cut: more than any rule looks back from a keyword.
+const CONTEXT: usize = 4096;
+
+/// Where to cut the buffer this round (`done` = hand on nothing yet).
 fn choose_cut(
     buf: &[u8],
+    done: usize,
     found: &[Finding],
     hold: Option<usize>,
     chunk: usize,
     overlap: usize,
 ) -> usize {
-    let mut cut = memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1);
+    let mut cut = memchr::memrchr(b'\n', &buf[done..]).map_or(done, |p| done + p + 1);
     if let Some(h) = hold {
-        cut = cut.min(h);
+        cut = cut.min(h.max(done));
     }
-    if cut == 0 && buf.len() >= chunk {
+    if cut == done && buf.len() - done >= chunk {
         // One huge line: cut inside it, keeping the overlap.
         cut = buf.len() - overlap;
     }
@@ -106,7 +127,7 @@ fn choose_cut(
         let mut moved = false;
         for f in found {
             if f.start < cut && f.end > cut {
-                cut = f.start;
+                cut = f.start.max(done);
                 moved = true;
             }
         }
@@ -114,27 +135,6 @@ fn choose_cut(
             return cut;
         }
     }
-}
-
-/// Adds findings carried from the last round that this round's scan did not
-/// see again (their keyword was handed on already). Keeps `found` sorted,
-/// without duplicates or contained spans.
-fn merge_pending(found: &mut Vec<Finding>, pending: &[Finding]) {
-    if pending.is_empty() {
-        return;
-    }
-    found.extend_from_slice(pending);
-    found.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut out: Vec<Finding> = Vec::with_capacity(found.len());
-    for f in found.iter() {
-        if let Some(last) = out.last() {
-            if f.start >= last.start && f.end <= last.end {
-                continue;
-            }
-        }
-        out.push(*f);
-    }
-    *found = out;
 }
 
 /// Redacts `reader` into `writer` in bounded memory; flushes after every

@@ -7,8 +7,9 @@
 //! 5. Streaming redaction equals whole-buffer redaction, whatever the read
 //!    sizes, chunk sizes and line lengths.
 //!
-//! Secret kinds are planted only when the built-in pack has a rule for them
-//! (see [`Kind::enabled`]), so new rule files widen the test by themselves.
+//! Secret kinds are planted only when the built-in pack finds a canonical
+//! instance of them (see [`Kind::rule`]), so new rule files widen the test by
+//! themselves.
 //! Secrets are derived from a seed through a PRNG, so shrinking keeps them
 //! realistic (high entropy, no placeholder words) instead of shrinking them
 //! to `ghp_aaaa…`, which is rightly not a secret.
@@ -773,7 +774,9 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
-// Minimal inputs found by the properties above, kept as plain tests.
+// Minimal inputs found by the properties above (and by the `redact_stream`
+// fuzz target), kept as plain tests so that each bug fails deterministically
+// rather than only when a random case hits it.
 
 fn stream_with_steps(r: &Redactor, data: &[u8], step: usize) -> Vec<u8> {
     let mut s = r.db().scratch();
@@ -928,4 +931,45 @@ fn log_timestamp_with_millis_before_a_number_is_clean() {
     let text = b"2024-05-01 12:00:00,010 4567890 INFO worker started\n";
     let out = redact(&r, text);
     assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(text));
+}
+
+#[test]
+fn stream_private_key_block_split_by_reads_is_redacted_whole() {
+    // A read ends inside the block: the unterminated-block rule matches what
+    // has arrived, which counts as resolving the block, so the END line that
+    // arrives next is written out without its BEGIN (whole-buffer redaction
+    // covers BEGIN through END).
+    let r = redactor(Some(Style::Mask));
+    let data = b"-----BEGIN ED25519 PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPO3JkPkrS3l4LaMUkt/yGYE2Lt=\n-----END ED25519 PRIVATE KEY-----\n";
+    let whole = redact(&r, data);
+    let differ: Vec<usize> = (1..data.len())
+        .filter(|&step| stream_with_steps(&r, data, step) != whole)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "stream differs with read steps {differ:?}"
+    );
+}
+
+#[test]
+fn stream_cut_moved_to_a_finding_keeps_its_context() {
+    // A finding straddling the mid-line cut moves the cut to the finding's
+    // start, which drops the context before it (`postgres://app:`): the next
+    // round sees `password@host` alone and redacts it as an email address.
+    let r = redactor(None);
+    let overlap = r.db().max_window() + 1024;
+    let chunk = overlap * 4;
+    let mut data = vec![b' '; chunk - 20];
+    data.extend_from_slice(b"postgres://app:nP4sE5awK45SPwvmlRT@db.internal.net/orders");
+    data.resize(chunk + overlap + 100, b' ');
+    data.extend_from_slice(b"end\n");
+    let whole = redact(&r, &data);
+    let out = stream_with_steps(&r, &data, 1 << 20);
+    let at = out.iter().zip(&whole).position(|(a, b)| a != b);
+    assert!(
+        at.is_none(),
+        "stream differs: {}\nwhole: {}",
+        show(&out, at),
+        show(&whole, at)
+    );
 }

@@ -62,9 +62,6 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
         hay,
         |c| [c.digits()],
         |base, [d]| {
-            if d.at(0) == 0 {
-                return;
-            }
             // A run start with 13+ digits, or 4 digits, one other byte, 4 digits.
             let compact = d.all(4, 12);
             let grouped = !d.at(4) & d.all(5, 8);

@@ -372,10 +372,7 @@ pub(crate) fn blocks<S: Simd, const N: usize>(
             [0; N]
         } else {
             let b: &[u8; BLOCK] = match hay.get(start..start + BLOCK) {
-                Some(b) => {
-                    prefetch(hay, start + 8 * BLOCK);
-                    b.try_into().expect("a 64-byte slice")
-                }
+                Some(b) => b.try_into().expect("a 64-byte slice"),
                 None => {
                     pad[..n - start].copy_from_slice(&hay[start..]);
                     &pad
@@ -392,24 +389,6 @@ pub(crate) fn blocks<S: Simd, const N: usize>(
             visit(start - BLOCK, &lanes);
         }
     }
-}
-
-/// Hints the CPU to fetch the cache line at `hay[i]` (if in bounds): the
-/// anchor checks' branches otherwise expose the latency of each next block.
-#[inline(always)]
-fn prefetch(hay: &[u8], i: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if i < hay.len() {
-        // SAFETY: a prefetch hint for an in-bounds address; it never faults
-        // and reads nothing observable. SSE is part of the x86_64 baseline.
-        #[allow(unused_unsafe)]
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(hay.as_ptr().add(i).cast::<i8>());
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (hay, i);
 }
 
 /// Calls `check(pos)` for each set bit of `bits` (position `base + bit`) at

@@ -15,25 +15,28 @@ fn is_domain(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
 }
 
-/// Generic TLDs seen in real addresses; every two-letter label is accepted as a ccTLD.
-const GTLDS: &[&[u8]] = &[
-    b"com", b"org", b"net", b"edu", b"gov", b"mil", b"int", b"info", b"biz", b"dev", b"app",
-    b"cloud", b"tech", b"online", b"site", b"xyz", b"email", b"mail", b"name", b"pro", b"mobi",
-    b"aero", b"museum", b"jobs", b"travel", b"company", b"solutions", b"systems", b"digital",
-    b"agency", b"studio", b"services", b"software", b"network", b"store", b"shop", b"team",
-    b"works", b"world", b"life", b"live", b"media", b"news", b"blog", b"page", b"space", b"zone",
-    b"global", b"group", b"inc", b"llc", b"ltd", b"bank", b"finance", b"health", b"law",
-    b"school", b"university", b"academy", b"consulting", b"design", b"energy", b"games",
-    b"host", b"io", b"ai", b"co", b"me", b"us", b"uk", b"local", b"internal", b"corp", b"test",
-    b"example", b"invalid", b"coop", b"asia", b"cat", b"tel", b"post", b"codes", b"tools",
+/// Last labels that are file extensions, not top-level domains
+/// (`icon@2x.png`, `config@v2.json`). Any other alphabetic label of 2–24
+/// letters is accepted: there are well over a thousand real TLDs.
+const NOT_TLDS: &[&[u8]] = &[
+    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"ico", b"bmp", b"tif", b"tiff",
+    b"js", b"mjs", b"cjs", b"jsx", b"ts", b"tsx", b"py", b"pyc", b"rb", b"rs", b"go", b"java",
+    b"class", b"jar", b"kt", b"scala", b"php", b"pl", b"sh", b"bash", b"ps1", b"bat", b"cmd",
+    b"exe", b"dll", b"so", b"dylib", b"bin", b"o", b"a", b"c", b"h", b"cc", b"cpp", b"hpp",
+    b"cs", b"swift", b"m", b"json", b"yaml", b"yml", b"toml", b"xml", b"ini", b"cfg", b"conf",
+    b"env", b"lock", b"html", b"htm", b"css", b"scss", b"less", b"vue", b"svelte", b"md",
+    b"rst", b"txt", b"log", b"csv", b"tsv", b"pdf", b"doc", b"docx", b"xls", b"xlsx", b"zip",
+    b"gz", b"tgz", b"bz2", b"xz", b"zst", b"tar", b"rar", b"map", b"wasm", b"woff", b"woff2",
+    b"ttf", b"otf", b"mp3", b"mp4", b"mov", b"avi", b"wav", b"lua", b"sql", b"proto", b"tmp",
+    b"bak", b"old", b"orig", b"swp", b"pem", b"crt", b"key", b"pub", b"sig", b"asc", b"git",
 ];
 
 fn tld_ok(tld: &[u8]) -> bool {
-    if tld.len() == 2 {
-        return tld.iter().all(u8::is_ascii_alphabetic);
+    if !(2..=24).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return false;
     }
     let lower: Vec<u8> = tld.iter().map(u8::to_ascii_lowercase).collect();
-    GTLDS.contains(&&lower[..])
+    !NOT_TLDS.contains(&&lower[..])
 }
 
 pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
@@ -57,7 +60,7 @@ pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
             let prev = hay[s - 1];
             // URL userinfo (`//user@host`, `user:pass@host`) is not an email,
             // except `mailto:`.
-            if prev == b'/' || (prev == b':' && !ends_with_ci(&hay[..s - 1], b"mailto")) {
+            if prev == b'/' || (prev == b':' && in_url_userinfo(hay, s - 1)) {
                 continue;
             }
             if prev.is_ascii_alphanumeric() {
@@ -93,8 +96,16 @@ pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
-fn ends_with_ci(h: &[u8], suffix: &[u8]) -> bool {
-    h.len() >= suffix.len() && h[h.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+/// A `:` at `colon` separates URL userinfo (`scheme://user:pass@host`) when
+/// the same token has `://` before it; `to:bob@x.io` and `{email:bob@x.io}`
+/// are emails.
+fn in_url_userinfo(hay: &[u8], colon: usize) -> bool {
+    let lo = colon.saturating_sub(256);
+    let token_start = hay[lo..colon]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'(' | b','))
+        .map_or(lo, |p| lo + p + 1);
+    memchr::memmem::find(&hay[token_start..colon], b"://").is_some()
 }
 
 #[cfg(test)]
@@ -110,13 +121,15 @@ mod tests {
         assert_eq!(spans("user jane.doe+x@acme-corp.io logged in"), ["jane.doe+x@acme-corp.io"]);
         assert_eq!(spans("<bob@example.co.uk>."), ["bob@example.co.uk"]);
         assert_eq!(spans("mailto:ann@corp.com"), ["ann@corp.com"]);
+        assert_eq!(spans("to:bob@acme.io {email:cy@acme.io}"), ["bob@acme.io", "cy@acme.io"]);
         assert_eq!(spans("{\"email\":\"a_b@x.dev\"}"), ["a_b@x.dev"]);
+        assert_eq!(spans("| fr79@stark.industries |"), ["fr79@stark.industries"]);
     }
 
     #[test]
     fn skips_lookalikes() {
         for s in [
-            "image@2x.png", "lodash@4.17.21", "@property", "git@github.com:org/repo.git",
+            "image@2x.png", "lodash@4.17.21", "logo@v2.svg", "util@1.0.js", "@property", "git@github.com:org/repo.git",
             "postgres://app:pw@db.internal.net/x", "https://bob@host.com/", "user@localhost",
             "a@b", "x@.com", "foo@bar..com",
         ] {

@@ -22,9 +22,6 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
         hay,
         |c| [c.digits(), c.range(b'A', b'Z').bits()],
         |base, [d, u]| {
-            if u.at(0) == 0 {
-                return;
-            }
             let word_before = d.at(-1) | u.at(-1);
             let anchors = !word_before & u.at(0) & u.at(1) & d.at(2) & d.at(3);
             digits::each_anchor(anchors, base, &mut resume, |s| check(hay, s, out));

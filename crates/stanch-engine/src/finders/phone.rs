@@ -71,26 +71,19 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
             ]
         },
         |base, [d, s, plus]| {
-            // Staged: most blocks stop at the first, cheapest test.
+            // Branch-free: early exits on unpredictable masks cost more than
+            // they save.
             let e164 = plus.at(0) & d.at(1);
             let head = d.at(0) & d.at(1);
             let four = head & d.at(2) & d.at(3);
             let pairs = head & s.at(2) & d.at(3) & d.at(4) & !d.at(-1);
-            if e164 | four | pairs == 0 {
-                return;
-            }
-            let mut anchors = e164;
-            if four != 0 {
-                let last_group = four & s.at(-1) & d.at(-2) & !d.all(4, 8);
-                // Exactly 10 or 11 digits (not 12+: ids, epochs, trace ids).
-                let bare = four & d.all(4, 9) & !(d.at(10) & d.at(11));
-                let five33 = four & d.at(4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
-                anchors |= last_group | (!d.at(-1) & (bare | five33));
-            }
-            if pairs != 0 {
-                let pair = |k: i32| d.at(k) & d.at(k + 1);
-                anchors |= pairs & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
-            }
+            let last_group = four & s.at(-1) & d.at(-2) & !d.all(4, 8);
+            // Exactly 10 or 11 digits (not 12+: ids, epochs, trace ids).
+            let bare = four & d.all(4, 9) & !(d.at(10) & d.at(11));
+            let five33 = four & d.at(4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
+            let pair = |k: i32| d.at(k) & d.at(k + 1);
+            let french = pairs & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
+            let anchors = e164 | last_group | (!d.at(-1) & (bare | five33)) | french;
             digits::each_anchor(anchors, base, &mut resume, |p| check(hay, p, out));
         },
     );
