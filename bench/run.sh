@@ -123,7 +123,7 @@ case "$CORPUS" in
   builtin) ;;
   *) die "CORPUS must be auto, gen or builtin (got '$CORPUS')" ;;
 esac
-CDIR="$BENCH_DIR/corpus-$CORPUS"
+CDIR="$BENCH_DIR/corpus-$CORPUS-$SPARSE_BYTES-$DENSE_BYTES"
 if [ "$CORPUS" = gen ]; then
   GEN_DESC="bench/accuracy/gen.py --profile sparse|dense"
   stamp_src=$(cat "$ROOT"/bench/accuracy/*.py | sha256sum | cut -c1-16)

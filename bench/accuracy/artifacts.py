@@ -6,7 +6,6 @@ to look like the real thing (frame lines, log prefixes, CI step banners, HTTP fr
 every planted value is an ``Item`` so its label covers exactly the bytes in the file.
 """
 
-import json
 
 import corpus as C
 import shapes as S

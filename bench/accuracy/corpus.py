@@ -7,10 +7,7 @@ label always covers exactly the bytes that end up in the file (e.g. a PEM key in
 a JSON string is labelled in its ``\\n``-escaped form).
 """
 
-import base64
 import json
-import random
-import urllib.parse
 
 import shapes as S
 

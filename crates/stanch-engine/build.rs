@@ -17,7 +17,11 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy();
-        src.push_str(&format!("    ({:?}, include_str!({:?})),\n", name, f.display().to_string()));
+        src.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            name,
+            f.display().to_string()
+        ));
     }
     src.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");

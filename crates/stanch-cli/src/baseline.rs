@@ -50,7 +50,10 @@ impl Baseline {
             v
         };
         Ok(Baseline {
-            known: entries.into_iter().map(|e| (e.rule, e.fingerprint)).collect(),
+            known: entries
+                .into_iter()
+                .map(|e| (e.rule, e.fingerprint))
+                .collect(),
         })
     }
 

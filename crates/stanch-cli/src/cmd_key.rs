@@ -8,7 +8,10 @@ pub fn run(args: KeyArgs) -> Result<u8> {
     match args.command {
         KeyCommand::New { path, force } => {
             if path.exists() && !force {
-                bail!("{} already exists (use --force to replace it)", path.display());
+                bail!(
+                    "{} already exists (use --force to replace it)",
+                    path.display()
+                );
             }
             let hex = stanch_redact::Key::generate_hex();
             let mut opts = std::fs::OpenOptions::new();

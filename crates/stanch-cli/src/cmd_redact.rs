@@ -89,13 +89,19 @@ fn redact_one(
 ) -> Result<()> {
     let db = redactor.db();
     let mut scratch = db.scratch();
-    scan_stream(db, &mut scratch, reader, DEFAULT_CHUNK, |_, bytes, findings| {
-        for f in findings.iter().filter(|f| redactor.applies(f)) {
-            *counts.entry(db.rule(f.rule).id().to_string()).or_default() += 1;
-        }
-        redactor.write_redacted(bytes, findings, out)?;
-        out.flush()
-    })?;
+    scan_stream(
+        db,
+        &mut scratch,
+        reader,
+        DEFAULT_CHUNK,
+        |_, bytes, findings| {
+            for f in findings.iter().filter(|f| redactor.applies(f)) {
+                *counts.entry(db.rule(f.rule).id().to_string()).or_default() += 1;
+            }
+            redactor.write_redacted(bytes, findings, out)?;
+            out.flush()
+        },
+    )?;
     Ok(())
 }
 

@@ -89,9 +89,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         Format::Sarif => report::sarif(&mut out, &db, &hits)?,
     }
     out.flush()?;
-    if args.format == Format::Text || args.output.is_some() {
-        eprintln!("{}", summary.line());
-    }
+    eprintln!("{}", summary.line());
     if errors > 0 {
         return Ok(2);
     }
@@ -201,34 +199,40 @@ fn scan_source(
     let path = src.display();
     let mut hits = Vec::new();
     let mut lines = LineTracker::default();
-    let bytes = scan_stream(ctx.db, scratch, reader, DEFAULT_CHUNK, |base, piece, found| {
-        for f in found {
-            lines.advance(piece, f.start);
-            let rule = ctx.db.rule(f.rule);
-            let value = &piece[f.start..f.end];
-            hits.push(Hit {
-                path: path.clone(),
-                line: lines.line,
-                column: lines.col + 1,
-                start: base + f.start as u64,
-                end: base + f.end as u64,
-                rule_id: rule.id().to_string(),
-                rule_name: rule.name().to_string(),
-                category: rule.category(),
-                severity: rule.severity(),
-                fingerprint: ctx.key.fingerprint(rule.id(), value),
-                secret: ctx
-                    .show_secrets
-                    .then(|| String::from_utf8_lossy(value).into_owned()),
-            });
-        }
-        lines.advance(piece, piece.len());
-        lines.next_piece();
-        if let Some(p) = ctx.progress {
-            p.inc(piece.len() as u64);
-        }
-        Ok(())
-    })?;
+    let bytes = scan_stream(
+        ctx.db,
+        scratch,
+        reader,
+        DEFAULT_CHUNK,
+        |base, piece, found| {
+            for f in found {
+                lines.advance(piece, f.start);
+                let rule = ctx.db.rule(f.rule);
+                let value = &piece[f.start..f.end];
+                hits.push(Hit {
+                    path: path.clone(),
+                    line: lines.line,
+                    column: lines.col + 1,
+                    start: base + f.start as u64,
+                    end: base + f.end as u64,
+                    rule_id: rule.id().to_string(),
+                    rule_name: rule.name().to_string(),
+                    category: rule.category(),
+                    severity: rule.severity(),
+                    fingerprint: ctx.key.fingerprint(rule.id(), value),
+                    secret: ctx
+                        .show_secrets
+                        .then(|| String::from_utf8_lossy(value).into_owned()),
+                });
+            }
+            lines.advance(piece, piece.len());
+            lines.next_piece();
+            if let Some(p) = ctx.progress {
+                p.inc(piece.len() as u64);
+            }
+            Ok(())
+        },
+    )?;
     Ok(FileResult::Scanned { hits, bytes })
 }
 

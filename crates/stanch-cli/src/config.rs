@@ -282,9 +282,16 @@ examples = ["t=acme_0123456789abcdef"]
         .unwrap();
         let db = c.rule_db(&[], &[]).unwrap();
         assert!(db.lookup("acme-token").is_some());
-        assert_eq!(db.rule(db.lookup("email").unwrap()).severity(), Severity::Low);
+        assert_eq!(
+            db.rule(db.lookup("email").unwrap()).severity(),
+            Severity::Low
+        );
         assert!(db.lookup("ipv6").is_none());
         let bad = load("[rules]\ndisable = [\"no-such-rule\"]\n").unwrap();
-        assert!(bad.rule_db(&[], &[]).unwrap_err().to_string().contains("no-such-rule"));
+        assert!(bad
+            .rule_db(&[], &[])
+            .unwrap_err()
+            .to_string()
+            .contains("no-such-rule"));
     }
 }

@@ -78,14 +78,29 @@ fn redact_keeps_every_other_byte() {
 
 #[test]
 fn redact_is_idempotent() {
-    let once = stanch().arg("redact").arg(example()).output().unwrap().stdout;
-    let twice = stanch().arg("redact").write_stdin(once.clone()).output().unwrap().stdout;
+    let once = stanch()
+        .arg("redact")
+        .arg(example())
+        .output()
+        .unwrap()
+        .stdout;
+    let twice = stanch()
+        .arg("redact")
+        .write_stdin(once.clone())
+        .output()
+        .unwrap()
+        .stdout;
     assert_eq!(text(&once), text(&twice));
 }
 
 #[test]
 fn redact_styles() {
-    for (style, marker) in [("mask", "****"), ("hash", "[HASH:"), ("placeholder", "[REDACTED:"), ("pseudonym", "<secret:")] {
+    for (style, marker) in [
+        ("mask", "****"),
+        ("hash", "[HASH:"),
+        ("placeholder", "[REDACTED:"),
+        ("pseudonym", "<secret:"),
+    ] {
         let out = stanch()
             .args(["redact", "--style", style])
             .arg(example())
@@ -99,10 +114,26 @@ fn redact_styles() {
 
 #[test]
 fn pseudonyms_are_stable_across_runs_with_a_key() {
-    let a = stanch().arg("redact").write_stdin("mail bob@acme.io\n").output().unwrap();
-    let b = stanch().arg("redact").write_stdin("to bob@acme.io\n").output().unwrap();
-    let pa = text(&a.stdout).split_whitespace().last().unwrap().to_string();
-    let pb = text(&b.stdout).split_whitespace().last().unwrap().to_string();
+    let a = stanch()
+        .arg("redact")
+        .write_stdin("mail bob@acme.io\n")
+        .output()
+        .unwrap();
+    let b = stanch()
+        .arg("redact")
+        .write_stdin("to bob@acme.io\n")
+        .output()
+        .unwrap();
+    let pa = text(&a.stdout)
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    let pb = text(&b.stdout)
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
     assert!(pa.starts_with("<email:"), "{pa}");
     assert_eq!(pa, pb);
     // Without a key, pseudonyms are random per run.
@@ -118,15 +149,18 @@ fn pseudonyms_are_stable_across_runs_with_a_key() {
 
 #[test]
 fn invalid_utf8_and_binary_pass_through() {
-    let mut input = b"\xff\xfe\x00 bin \x00\xc3\x28 token ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2 \x80\n".to_vec();
+    let mut input =
+        b"\xff\xfe\x00 bin \x00\xc3\x28 token ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2 \x80\n"
+            .to_vec();
     input.extend_from_slice(b"tail without newline \xf0\x28\x8c");
-    let out = stanch().arg("redact").write_stdin(input.clone()).output().unwrap();
+    let out = stanch()
+        .arg("redact")
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let expect = {
-        let s = input
-            .windows(4)
-            .position(|w| w == b"ghp_")
-            .unwrap();
+        let s = input.windows(4).position(|w| w == b"ghp_").unwrap();
         let mut v = input[..s].to_vec();
         v.extend_from_slice(b"[REDACTED:github-pat]");
         v.extend_from_slice(&input[s + 40..]);
@@ -145,7 +179,11 @@ fn redact_in_place_keeps_permissions() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
     }
-    stanch().args(["redact", "--in-place"]).arg(&f).assert().success();
+    stanch()
+        .args(["redact", "--in-place"])
+        .arg(&f)
+        .assert()
+        .success();
     let after = std::fs::read_to_string(&f).unwrap();
     assert_no_planted(&after);
     #[cfg(unix)]
@@ -163,14 +201,24 @@ fn redact_refuses_output_equal_to_input() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("a.log");
     std::fs::write(&f, "x\n").unwrap();
-    let out = stanch().arg("redact").arg(&f).arg("-o").arg(&f).assert().code(2);
+    let out = stanch()
+        .arg("redact")
+        .arg(&f)
+        .arg("-o")
+        .arg(&f)
+        .assert()
+        .code(2);
     assert!(text(&out.get_output().stderr).contains("--in-place"));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "x\n");
 }
 
 #[test]
 fn redact_stats_name_rules_not_values() {
-    let out = stanch().args(["redact", "--stats"]).arg(example()).assert().success();
+    let out = stanch()
+        .args(["redact", "--stats"])
+        .arg(example())
+        .assert()
+        .success();
     let err = text(&out.get_output().stderr);
     assert!(err.contains("github-pat: 1"), "{err}");
     assert_no_planted(&err);
@@ -188,7 +236,17 @@ fn scan_jsonl_snapshot_and_exit_1() {
     assert_no_planted(&stdout);
     for line in stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        for k in ["rule", "category", "severity", "path", "line", "column", "start", "end", "fingerprint"] {
+        for k in [
+            "rule",
+            "category",
+            "severity",
+            "path",
+            "line",
+            "column",
+            "start",
+            "end",
+            "fingerprint",
+        ] {
             assert!(v.get(k).is_some(), "missing {k}");
         }
         assert!(v.get("secret").is_none());
@@ -199,10 +257,17 @@ fn scan_jsonl_snapshot_and_exit_1() {
 #[test]
 fn scan_spans_point_at_the_values() {
     let input = std::fs::read(example()).unwrap();
-    let out = stanch().args(["scan", "--format", "jsonl"]).arg(example()).output().unwrap();
+    let out = stanch()
+        .args(["scan", "--format", "jsonl"])
+        .arg(example())
+        .output()
+        .unwrap();
     for line in text(&out.stdout).lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let (s, e) = (v["start"].as_u64().unwrap() as usize, v["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            v["start"].as_u64().unwrap() as usize,
+            v["end"].as_u64().unwrap() as usize,
+        );
         let value = text(&input[s..e]);
         // Line and column agree with the byte offset.
         let before = &input[..s];
@@ -214,7 +279,11 @@ fn scan_spans_point_at_the_values() {
 
 #[test]
 fn scan_show_secrets_is_explicit() {
-    let hidden = stanch().args(["scan", "--format", "json"]).arg(example()).output().unwrap();
+    let hidden = stanch()
+        .args(["scan", "--format", "json"])
+        .arg(example())
+        .output()
+        .unwrap();
     assert_no_planted(&text(&hidden.stdout));
     let shown = stanch()
         .args(["scan", "--format", "json", "--show-secrets"])
@@ -260,7 +329,9 @@ fn scan_sarif_is_valid_2_1_0() {
 fn scan_clean_input_exits_0() {
     let out = stanch()
         .arg("scan")
-        .write_stdin("2026-01-01T00:00:00Z INFO ok request_id=7f3c9a2e-4b1d-4c6e-9a8f-2d5e6b7c8a90\n")
+        .write_stdin(
+            "2026-01-01T00:00:00Z INFO ok request_id=7f3c9a2e-4b1d-4c6e-9a8f-2d5e6b7c8a90\n",
+        )
         .assert()
         .code(0);
     assert_eq!(text(&out.get_output().stdout), "");
@@ -278,10 +349,26 @@ fn scan_directory_honours_gitignore_and_reads_dotenv() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     std::fs::write(dir.path().join(".gitignore"), "ignored.log\n").unwrap();
-    std::fs::write(dir.path().join(".env"), "GITHUB_TOKEN=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n").unwrap();
-    std::fs::write(dir.path().join("ignored.log"), "t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n").unwrap();
-    std::fs::write(dir.path().join(".git/config"), "t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n").unwrap();
-    std::fs::write(dir.path().join("bin.dat"), b"\x00\x01t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n").unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "GITHUB_TOKEN=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ignored.log"),
+        "t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".git/config"),
+        "t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bin.dat"),
+        b"\x00\x01t=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\n",
+    )
+    .unwrap();
     let out = stanch()
         .args(["scan", "--format", "jsonl", "-j", "2"])
         .arg(dir.path())
@@ -414,11 +501,16 @@ negatives = ["acme_0123456789abcdef"]
 
 #[test]
 fn rules_list_json() {
-    let out = stanch().args(["rules", "list", "--format", "json"]).assert().success();
+    let out = stanch()
+        .args(["rules", "list", "--format", "json"])
+        .assert()
+        .success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let list = v.as_array().unwrap();
     assert!(list.len() >= 150, "{} rules", list.len());
-    assert!(list.iter().any(|r| r["id"] == "email" && r["category"] == "pii"));
+    assert!(list
+        .iter()
+        .any(|r| r["id"] == "email" && r["category"] == "pii"));
 }
 
 #[test]
@@ -426,9 +518,18 @@ fn config_errors_name_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("stanch.toml");
     std::fs::write(&f, "[redact]\nstyle = \"blur\"\n").unwrap();
-    let out = stanch().arg("--config").arg(&f).args(["redact"]).write_stdin("x").assert().code(2);
+    let out = stanch()
+        .arg("--config")
+        .arg(&f)
+        .args(["redact"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
     let err = text(&out.get_output().stderr);
-    assert!(err.contains("stanch.toml") && err.contains("redact.style") && err.contains("blur"), "{err}");
+    assert!(
+        err.contains("stanch.toml") && err.contains("redact.style") && err.contains("blur"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -457,7 +558,10 @@ examples = ["t=acme_0123456789abcdef"]
         .write_stdin("t=acme_0123456789abcdef bob@acme.io\n")
         .assert()
         .success();
-    assert_eq!(text(&out.get_output().stdout), "t=[REDACTED:acme-token] bob@acme.io\n");
+    assert_eq!(
+        text(&out.get_output().stdout),
+        "t=[REDACTED:acme-token] bob@acme.io\n"
+    );
 }
 
 #[test]
@@ -471,7 +575,10 @@ fn key_new_writes_a_private_key_file() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     // Refuses to overwrite without --force.
     stanch().args(["key", "new"]).arg(&f).assert().code(2);
@@ -496,7 +603,10 @@ fn bad_key_is_an_error_that_hides_the_key() {
         .assert()
         .code(2);
     let err = text(&out.get_output().stderr);
-    assert!(err.contains("STANCH_KEY") && !err.contains("tooshort"), "{err}");
+    assert!(
+        err.contains("STANCH_KEY") && !err.contains("tooshort"),
+        "{err}"
+    );
 }
 
 #[test]

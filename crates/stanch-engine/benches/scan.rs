@@ -9,7 +9,7 @@
 //! - `sparse`: about one per 100 KB (the common case: a real log),
 //! - `dense`: about one per 300 bytes (the worst case: a dump of credentials).
 //!
-//! Besides the full scan, the `parts` group times pieces on their own so a
+//! Besides the full scan, the `parts-sparse` group times pieces on their own so a
 //! slow number can be traced: a newline count (memory-bandwidth floor), the
 //! rule keywords in a plain single-walker Aho-Corasick DFA, keyword rules
 //! alone and finder rules alone.
@@ -17,7 +17,8 @@
 //! Run: `cargo bench -p stanch-engine --bench scan` (about a minute after the
 //! build). Environment:
 //! - `STANCH_BENCH_SPARSE_FILE` / `STANCH_BENCH_DENSE_FILE`: scan the first
-//!   8 MiB of these files instead of the generated corpora;
+//!   8 MiB of these files instead of the generated corpora (absolute paths:
+//!   cargo runs benches in the crate's directory);
 //! - `STANCH_BENCH_WRITE_CORPUS=DIR` (with optional `STANCH_BENCH_SPARSE_BYTES`,
 //!   `STANCH_BENCH_DENSE_BYTES`): write `DIR/sparse.log` and `DIR/dense.log`
 //!   with this generator and exit without benchmarking (`bench/run.sh` uses

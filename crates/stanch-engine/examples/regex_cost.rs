@@ -6,7 +6,11 @@ fn main() {
         let Some(p) = &s.pattern else { continue };
         let t = std::time::Instant::now();
         let re = regex_automata::meta::Regex::builder()
-            .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false),
+            )
             .build(p)
             .unwrap();
         rows.push((re.memory_usage(), t.elapsed().as_micros(), s.id.clone()));

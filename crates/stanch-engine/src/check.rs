@@ -21,7 +21,15 @@ impl std::fmt::Display for Failure {
         } else {
             "matches but must not"
         };
-        write!(f, "{}: rule `{}`: {} #{} {}", self.file, self.rule, self.kind, self.index + 1, what)
+        write!(
+            f,
+            "{}: rule `{}`: {} #{} {}",
+            self.file,
+            self.rule,
+            self.kind,
+            self.index + 1,
+            what
+        )
     }
 }
 
@@ -71,7 +79,11 @@ mod tests {
             failures.is_empty(),
             "{} failure(s):\n{}",
             failures.len(),
-            failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n")
+            failures
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
 

@@ -10,10 +10,10 @@
 //! A [`RuleDb`] is immutable and `Sync`; each thread brings its own [`Scratch`].
 
 use crate::finders::{self, FinderKind};
+use crate::prefilter::Prefilter;
 use crate::rule::{Category, RuleSpec, SecretGroup, Severity, Specificity};
 use crate::validate::{self, Validator};
 use crate::Error;
-use crate::prefilter::Prefilter;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
@@ -201,13 +201,15 @@ impl RuleDb {
                 p.push(("id".to_string(), format!("duplicate id `{}`", spec.id)));
             }
             let matcher = match (&spec.pattern, &spec.finder) {
-                (Some(pat), _) => match load_pattern(pat, spec.secret_group.as_ref(), !spec.builtin) {
-                    Ok(m) => Some(m),
-                    Err((field, e)) => {
-                        p.push((field.into(), e));
-                        None
+                (Some(pat), _) => {
+                    match load_pattern(pat, spec.secret_group.as_ref(), !spec.builtin) {
+                        Ok(m) => Some(m),
+                        Err((field, e)) => {
+                            p.push((field.into(), e));
+                            None
+                        }
                     }
-                },
+                }
                 (None, Some(f)) => FinderKind::parse(f).map(Matcher::Finder),
                 _ => None,
             };
@@ -501,7 +503,11 @@ fn load_pattern(
         .map_err(|e| ("pattern", e.to_string()))?;
     let mut groups: Vec<(u32, Option<String>)> = Vec::new();
     collect_groups(&hir, &mut groups);
-    let n = groups.iter().map(|(i, _)| *i as usize + 1).max().unwrap_or(1);
+    let n = groups
+        .iter()
+        .map(|(i, _)| *i as usize + 1)
+        .max()
+        .unwrap_or(1);
     let named = |name: &str| {
         groups
             .iter()
@@ -511,7 +517,10 @@ fn load_pattern(
     let group = match g {
         Some(SecretGroup::Index(i)) if *i < n => *i,
         Some(SecretGroup::Index(i)) => {
-            return Err(("secret_group", format!("group {i} does not exist ({n} groups)")))
+            return Err((
+                "secret_group",
+                format!("group {i} does not exist ({n} groups)"),
+            ))
         }
         Some(SecretGroup::Name(name)) => {
             named(name).ok_or_else(|| ("secret_group", format!("no group named `{name}`")))?

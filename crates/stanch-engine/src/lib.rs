@@ -47,7 +47,11 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule `{}`, field `{}`: {}", self.file, self.rule, self.field, self.reason)
+        write!(
+            f,
+            "{}: rule `{}`, field `{}`: {}",
+            self.file, self.rule, self.field, self.reason
+        )
     }
 }
 

@@ -165,8 +165,18 @@ mod tests {
                 _ => hay.push(b'a' + (i % 26) as u8),
             }
         }
-        for len in [hay.len(), hay.len() - 1, hay.len() - 3, 16 * 1024, 16 * 1024 + 5] {
-            assert_eq!(hits(&kws, &hay[..len]), naive(&kws, &hay[..len]), "len {len}");
+        for len in [
+            hay.len(),
+            hay.len() - 1,
+            hay.len() - 3,
+            16 * 1024,
+            16 * 1024 + 5,
+        ] {
+            assert_eq!(
+                hits(&kws, &hay[..len]),
+                naive(&kws, &hay[..len]),
+                "len {len}"
+            );
         }
     }
 }

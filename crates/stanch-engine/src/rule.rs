@@ -180,14 +180,25 @@ pub const DEFAULT_MAX_LEN: u32 = 4096;
 /// Finder names built into the engine.
 pub const FINDERS: &[&str] = &["email", "card", "phone", "iban", "ssn", "ipv4", "ipv6"];
 /// Validator names built into the engine.
-pub const VALIDATORS: &[&str] = &["luhn", "iban", "ssn", "jwt", "base64", "not-placeholder"];
+pub const VALIDATORS: &[&str] = &[
+    "luhn",
+    "iban",
+    "ssn",
+    "jwt",
+    "base64",
+    "not-placeholder",
+    "password-like",
+    "base64-text",
+];
 
 /// Checks an id's shape: `[a-z0-9]+(-[a-z0-9]+)*`, at most 64 bytes.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id.split('-').all(|w| {
-            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -197,7 +208,10 @@ impl RuleSpec {
     pub fn lint(&self, problems: &mut Vec<(String, String)>) {
         let mut p = |f: &str, r: String| problems.push((f.to_string(), r));
         if !is_valid_id(&self.id) {
-            p("id", format!("`{}` is not lowercase words joined by '-'", self.id));
+            p(
+                "id",
+                format!("`{}` is not lowercase words joined by '-'", self.id),
+            );
         }
         if self.name.trim().is_empty() {
             p("name", "is empty".into());
@@ -209,11 +223,17 @@ impl RuleSpec {
         }
         if let Some(f) = &self.finder {
             if !FINDERS.contains(&f.as_str()) {
-                p("finder", format!("unknown finder `{f}`; known: {}", FINDERS.join(", ")));
+                p(
+                    "finder",
+                    format!("unknown finder `{f}`; known: {}", FINDERS.join(", ")),
+                );
             }
         }
         if self.pattern.is_some() && self.keywords.is_empty() {
-            p("keywords", "a pattern rule needs at least one keyword for the prefilter".into());
+            p(
+                "keywords",
+                "a pattern rule needs at least one keyword for the prefilter".into(),
+            );
         }
         for k in &self.keywords {
             if k.len() < 2 {
@@ -225,7 +245,10 @@ impl RuleSpec {
         }
         if let Some(v) = &self.validator {
             if !VALIDATORS.contains(&v.as_str()) {
-                p("validator", format!("unknown validator `{v}`; known: {}", VALIDATORS.join(", ")));
+                p(
+                    "validator",
+                    format!("unknown validator `{v}`; known: {}", VALIDATORS.join(", ")),
+                );
             }
         }
         if let Some(e) = self.min_entropy {

@@ -14,6 +14,8 @@ pub enum Validator {
     Jwt,
     Base64,
     NotPlaceholder,
+    PasswordLike,
+    Base64Text,
 }
 
 impl Validator {
@@ -25,6 +27,8 @@ impl Validator {
             "jwt" => Validator::Jwt,
             "base64" => Validator::Base64,
             "not-placeholder" => Validator::NotPlaceholder,
+            "password-like" => Validator::PasswordLike,
+            "base64-text" => Validator::Base64Text,
             _ => return None,
         })
     }
@@ -37,8 +41,31 @@ impl Validator {
             Validator::Jwt => jwt(s),
             Validator::Base64 => base64_decodes(s),
             Validator::NotPlaceholder => true, // applied to every rule anyway
+            Validator::PasswordLike => password_like(s),
+            Validator::Base64Text => base64_text(s),
         }
     }
+}
+
+/// A credential-looking word rather than an English one, for values found
+/// in prose ("the password is hunter2"): 6–128 visible bytes with at least one
+/// letter and at least one digit or symbol, not a URL or path, not a number.
+pub fn password_like(s: &[u8]) -> bool {
+    if !(6..=128).contains(&s.len()) || s.iter().any(|b| !b.is_ascii_graphic()) {
+        return false;
+    }
+    let letters = s.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let others = s.len() - letters;
+    if letters == 0 || others == 0 {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with(b"http") || s[0] == b'/' || s[0] == b'~' || s[0] == b'.' {
+        return false;
+    }
+    // Versions, sizes, durations: v1.2.3, 10ms, 2.5GB, 3rd, 401s
+    let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
+    letters + digits + s.iter().filter(|&&b| b == b'.').count() != s.len() || letters > 3
 }
 
 /// Shannon entropy in bits per byte.
@@ -94,7 +121,9 @@ pub fn iban(s: &[u8]) -> bool {
     if compact.len() < 15 || compact.len() > 34 {
         return false;
     }
-    if !compact[..2].iter().all(u8::is_ascii_uppercase) || !compact[2..4].iter().all(u8::is_ascii_digit) {
+    if !compact[..2].iter().all(u8::is_ascii_uppercase)
+        || !compact[2..4].iter().all(u8::is_ascii_digit)
+    {
         return false;
     }
     match iban_length(&compact[..2]) {
@@ -108,7 +137,11 @@ pub fn iban(s: &[u8]) -> bool {
             b'A'..=b'Z' => (b - b'A') as u32 + 10,
             _ => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -116,21 +149,94 @@ pub fn iban(s: &[u8]) -> bool {
 /// Registered IBAN lengths (SWIFT IBAN registry).
 pub fn iban_length(cc: &[u8]) -> Option<usize> {
     const T: &[(&[u8; 2], usize)] = &[
-        (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20),
-        (b"BE", 16), (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28),
-        (b"CH", 21), (b"CR", 22), (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27),
-        (b"DK", 18), (b"DO", 28), (b"EE", 20), (b"EG", 29), (b"ES", 24), (b"FI", 18),
-        (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22), (b"GE", 22), (b"GI", 23),
-        (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28), (b"IE", 22),
-        (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30),
-        (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20),
-        (b"LV", 21), (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19),
-        (b"MN", 20), (b"MR", 27), (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18),
-        (b"NO", 15), (b"OM", 23), (b"PK", 24), (b"PL", 28), (b"PS", 29), (b"PT", 25),
-        (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"RU", 33), (b"SA", 24), (b"SC", 31),
-        (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27), (b"SO", 23),
-        (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29),
-        (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+        (b"AD", 24),
+        (b"AE", 23),
+        (b"AL", 28),
+        (b"AT", 20),
+        (b"AZ", 28),
+        (b"BA", 20),
+        (b"BE", 16),
+        (b"BG", 22),
+        (b"BH", 22),
+        (b"BI", 27),
+        (b"BR", 29),
+        (b"BY", 28),
+        (b"CH", 21),
+        (b"CR", 22),
+        (b"CY", 28),
+        (b"CZ", 24),
+        (b"DE", 22),
+        (b"DJ", 27),
+        (b"DK", 18),
+        (b"DO", 28),
+        (b"EE", 20),
+        (b"EG", 29),
+        (b"ES", 24),
+        (b"FI", 18),
+        (b"FK", 18),
+        (b"FO", 18),
+        (b"FR", 27),
+        (b"GB", 22),
+        (b"GE", 22),
+        (b"GI", 23),
+        (b"GL", 18),
+        (b"GR", 27),
+        (b"GT", 28),
+        (b"HR", 21),
+        (b"HU", 28),
+        (b"IE", 22),
+        (b"IL", 23),
+        (b"IQ", 23),
+        (b"IS", 26),
+        (b"IT", 27),
+        (b"JO", 30),
+        (b"KW", 30),
+        (b"KZ", 20),
+        (b"LB", 28),
+        (b"LC", 32),
+        (b"LI", 21),
+        (b"LT", 20),
+        (b"LU", 20),
+        (b"LV", 21),
+        (b"LY", 25),
+        (b"MC", 27),
+        (b"MD", 24),
+        (b"ME", 22),
+        (b"MK", 19),
+        (b"MN", 20),
+        (b"MR", 27),
+        (b"MT", 31),
+        (b"MU", 30),
+        (b"NI", 28),
+        (b"NL", 18),
+        (b"NO", 15),
+        (b"OM", 23),
+        (b"PK", 24),
+        (b"PL", 28),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
+        (b"RO", 24),
+        (b"RS", 22),
+        (b"RU", 33),
+        (b"SA", 24),
+        (b"SC", 31),
+        (b"SD", 18),
+        (b"SE", 24),
+        (b"SI", 19),
+        (b"SK", 24),
+        (b"SM", 27),
+        (b"SO", 23),
+        (b"ST", 25),
+        (b"SV", 28),
+        (b"TL", 23),
+        (b"TN", 24),
+        (b"TR", 26),
+        (b"UA", 29),
+        (b"VA", 22),
+        (b"VG", 24),
+        (b"XK", 20),
+        (b"YE", 30),
     ];
     T.iter().find(|(c, _)| &c[..] == cc).map(|(_, l)| *l)
 }
@@ -142,7 +248,8 @@ pub fn ssn(s: &[u8]) -> bool {
     if d.len() != 9 {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |a, &b| a * 10 + (b - b'0') as u32);
+    let num =
+        |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |a, &b| a * 10 + (b - b'0') as u32);
     let (area, group, serial) = (num(0..3), num(3..5), num(5..9));
     if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
         return false;
@@ -188,6 +295,31 @@ pub fn base64_decodes(s: &[u8]) -> bool {
     STANDARD_NO_PAD.decode(t).is_ok() || URL_SAFE_NO_PAD.decode(t).is_ok()
 }
 
+/// Base64 that decodes to text (a password, a URL, a key file), not to
+/// binary (hex digests, random ids) or JSON (pagination cursors).
+pub fn base64_text(s: &[u8]) -> bool {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let t = trim_pad(s);
+    let Ok(d) = STANDARD_NO_PAD
+        .decode(t)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(t))
+    else {
+        return false;
+    };
+    if d.len() < 4 || matches!(d.first(), Some(b'{' | b'[')) {
+        return false;
+    }
+    // Certificates and public keys are not secrets (a TLS Secret's tls.crt).
+    if d.starts_with(b"-----BEGIN CERTIFICATE") || d.starts_with(b"-----BEGIN PUBLIC KEY") {
+        return false;
+    }
+    let printable = d
+        .iter()
+        .filter(|&&b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
+    printable * 100 >= d.len() * 97
+}
+
 /// True for values that stand in for a secret rather than being one:
 /// template and shell references, masks, redaction markers (stanch's own
 /// included, which keeps redaction idempotent), and obvious dummies.
@@ -197,10 +329,16 @@ pub fn is_placeholder(s: &[u8]) -> bool {
         return true;
     }
     // Template / shell / env references.
-    if t.starts_with(b"${") || t.starts_with(b"{{") || t.starts_with(b"$(") || t.starts_with(b"{%") {
+    if t.starts_with(b"${") || t.starts_with(b"{{") || t.starts_with(b"$(") || t.starts_with(b"{%")
+    {
         return true;
     }
-    if t.len() > 1 && t[0] == b'$' && t[1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+    if t.len() > 1
+        && t[0] == b'$'
+        && t[1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
         return true; // $DB_PASSWORD
     }
     if t.len() > 2 && t[0] == b'%' && t[t.len() - 1] == b'%' {
@@ -219,7 +357,11 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     }
     // A run of one mask character: ****, xxxx, ....
     let first = t[0];
-    if t.len() >= 3 && matches!(first, b'*' | b'x' | b'X' | b'.' | b'#' | b'-' | b'_' | b'0' | b'?')
+    if t.len() >= 3
+        && matches!(
+            first,
+            b'*' | b'x' | b'X' | b'.' | b'#' | b'-' | b'_' | b'0' | b'?'
+        )
         && t.iter().all(|&b| b == first)
     {
         return true;
@@ -229,19 +371,66 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     }
     let lower: Vec<u8> = t.iter().map(u8::to_ascii_lowercase).collect();
     const WORDS: &[&[u8]] = &[
-        b"redacted", b"[redacted]", b"<redacted>", b"filtered", b"[filtered]", b"masked", b"hidden",
-        b"null", b"none", b"nil", b"undefined", b"true", b"false", b"empty", b"n/a", b"***",
-        b"placeholder", b"changeme", b"secret", b"password", b"token", b"xxx", b"notset",
-        b"not-set", b"unset", b"omitted", b"removed", b"sanitized", b"scrubbed",
+        b"redacted",
+        b"[redacted]",
+        b"<redacted>",
+        b"filtered",
+        b"[filtered]",
+        b"masked",
+        b"hidden",
+        b"null",
+        b"none",
+        b"nil",
+        b"undefined",
+        b"true",
+        b"false",
+        b"empty",
+        b"n/a",
+        b"***",
+        b"placeholder",
+        b"changeme",
+        b"secret",
+        b"password",
+        b"token",
+        b"xxx",
+        b"notset",
+        b"not-set",
+        b"unset",
+        b"omitted",
+        b"removed",
+        b"sanitized",
+        b"scrubbed",
     ];
     if WORDS.contains(&&lower[..]) {
         return true;
     }
+    // Elided or x-ed out: sk-ant-api03-..., AIzaSyXXXXXXXXXXXXXXXX. (Long
+    // values may end in dots for real: GCP `ya29.c.` tokens are dot-padded.)
+    let undotted = lower.len() - lower.iter().rev().take_while(|&&b| b == b'.').count();
+    if (lower.len() - undotted >= 3 && undotted <= 24)
+        || memchr::memmem::find(&lower, "\u{2026}".as_bytes()).is_some()
+    {
+        return true;
+    }
+    if memchr::memmem::find(&lower, b"xxxxxxxx").is_some() {
+        return true;
+    }
     const CONTAINS: &[&[u8]] = &[
-        b"your_", b"your-", b"yourtoken", b"yourapikey", b"yourpassword", b"_here", b"-here",
-        b"example", b"replace_me", b"replace-me", b"redacted",
+        b"your_",
+        b"your-",
+        b"yourtoken",
+        b"yourapikey",
+        b"yourpassword",
+        b"_here",
+        b"-here",
+        b"example",
+        b"replace_me",
+        b"replace-me",
+        b"redacted",
     ];
-    CONTAINS.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
+    CONTAINS
+        .iter()
+        .any(|w| memchr::memmem::find(&lower, w).is_some())
 }
 
 /// True if `hay[s..e]` lies inside one of stanch's own replacement markers:
@@ -346,15 +535,58 @@ mod tests {
     #[test]
     fn placeholders() {
         for p in [
-            "${DB_PASSWORD}", "{{ .Values.db.password }}", "$(cat /run/secrets/x)", "<redacted>",
-            "****", "[REDACTED:github-pat]", "<email:1a2b3c4d>", "$DB_PASSWORD", "%PASS%",
-            "xxxxxxxx", "null", "\"None\"", "your_api_key_here", "changeme", "ab****cd",
+            "${DB_PASSWORD}",
+            "{{ .Values.db.password }}",
+            "$(cat /run/secrets/x)",
+            "<redacted>",
+            "****",
+            "[REDACTED:github-pat]",
+            "<email:1a2b3c4d>",
+            "$DB_PASSWORD",
+            "%PASS%",
+            "xxxxxxxx",
+            "null",
+            "\"None\"",
+            "your_api_key_here",
+            "changeme",
+            "ab****cd",
+            "sk-ant-api03-...",
+            "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
+            "AIzaSyXXXXXXXXXXXXXXXXXXXX",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
         for s in ["hunter2hunter2", "Summer2024!", "ghp_abc123", "s3cr3t-P@ss"] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
+    }
+
+    #[test]
+    fn password_like_values() {
+        for p in ["hunter2", "Summer2024!", "s3cr3t-P@ss", "eyJhbGciOi.x"] {
+            assert!(password_like(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "incorrect",
+            "expired",
+            "12345678",
+            "https://x.io",
+            "/etc/passwd",
+            "v1.2.3",
+            "10ms",
+            "2.5GB",
+        ] {
+            assert!(!password_like(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn base64_text_values() {
+        assert!(base64_text(b"bGl2ZXJwb29sN2xpdmVycG9vbDM="));
+        assert!(base64_text(b"cG9zdGdyZXM6Ly91OnBAaC9kYg=="));
+        assert!(!base64_text(b"3b8e5f0a9c2d4e6f8a1b3c5d7e9f0a2b")); // hex digest
+        assert!(!base64_text(b"eyJpZCI6MTIzNDUsInRzIjoxNzAwMDAwMDAwfQ==")); // JSON cursor
+        assert!(!base64_text(b"production"));
     }
 
     #[test]

@@ -61,7 +61,11 @@ fn log_noise_is_never_reported() {
             failures.push(format!("{what}: {r:?}"));
         }
     }
-    assert!(failures.is_empty(), "noise reported:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "noise reported:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

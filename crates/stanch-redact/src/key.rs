@@ -52,7 +52,8 @@ impl Key {
         if t.len() < 16 {
             return Err(KeyError::TooShort);
         }
-        let mut mac = HmacSha256::new_from_slice(b"stanch passphrase key v1").expect("any key length");
+        let mut mac =
+            HmacSha256::new_from_slice(b"stanch passphrase key v1").expect("any key length");
         mac.update(t);
         bytes.copy_from_slice(&mac.finalize().into_bytes());
         Ok(Key {
@@ -99,7 +100,14 @@ impl Key {
 
     /// Keyed pseudonym digest: 8 hex characters, stable for (tenant, label, value).
     pub fn pseudonym(&self, tenant: &str, label: &str, normalized: &[u8]) -> String {
-        hex::encode(&self.mac(&[b"pseudonym", tenant.as_bytes(), label.as_bytes(), normalized])[..4])
+        hex::encode(
+            &self.mac(&[
+                b"pseudonym",
+                tenant.as_bytes(),
+                label.as_bytes(),
+                normalized,
+            ])[..4],
+        )
     }
 }
 
@@ -109,7 +117,8 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_key() {
-        let k = Key::parse(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").unwrap();
+        let k = Key::parse(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+            .unwrap();
         let d = format!("{k:?}");
         assert!(!d.contains("0123"), "{d}");
         assert!(d.contains("<redacted>"));
@@ -118,7 +127,10 @@ mod tests {
     #[test]
     fn parse_hex_and_passphrase() {
         let hexkey = "aa".repeat(32);
-        assert_eq!(Key::parse(hexkey.as_bytes()).unwrap().origin(), KeyOrigin::User);
+        assert_eq!(
+            Key::parse(hexkey.as_bytes()).unwrap().origin(),
+            KeyOrigin::User
+        );
         assert!(Key::parse(b"correct horse battery staple").is_ok());
         assert_eq!(Key::parse(b"short").unwrap_err(), KeyError::TooShort);
         // Whitespace around the key (file with newline) is ignored.
@@ -134,7 +146,10 @@ mod tests {
         assert_eq!(a.fingerprint("r", b"secret"), a.fingerprint("r", b"secret"));
         assert_ne!(a.fingerprint("r", b"secret"), b.fingerprint("r", b"secret"));
         assert_ne!(a.fingerprint("r", b"secret"), a.fingerprint("q", b"secret"));
-        assert_ne!(a.pseudonym("t1", "email", b"x"), a.pseudonym("t2", "email", b"x"));
+        assert_ne!(
+            a.pseudonym("t1", "email", b"x"),
+            a.pseudonym("t2", "email", b"x")
+        );
         assert_eq!(a.pseudonym("", "email", b"x").len(), 8);
         assert_eq!(a.fingerprint("r", b"x").len(), 16);
         // Length prefixes: moving bytes between parts changes the digest.

@@ -77,10 +77,12 @@ impl Redactor {
     }
 
     fn style_for(&self, f: &Finding) -> Style {
-        self.policy.style.unwrap_or(match self.db.rule(f.rule).category() {
-            Category::Secret => self.policy.secret_style,
-            Category::Pii => self.policy.pii_style,
-        })
+        self.policy
+            .style
+            .unwrap_or(match self.db.rule(f.rule).category() {
+                Category::Secret => self.policy.secret_style,
+                Category::Pii => self.policy.pii_style,
+            })
     }
 
     /// Redacts a whole buffer. Returns it borrowed when nothing is redacted.
@@ -158,10 +160,14 @@ mod tests {
         let r = redactor();
         let mut s = r.db().scratch();
         let mut f = Vec::new();
-        let text = b"2024-05-01 INFO token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 user=bob@acme.io ok\n";
+        let text =
+            b"2024-05-01 INFO token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 user=bob@acme.io ok\n";
         let out = r.redact(text, &mut s, &mut f);
         let out = String::from_utf8(out.into_owned()).unwrap();
-        assert!(out.starts_with("2024-05-01 INFO token=[REDACTED:github-pat] user=<email:"), "{out}");
+        assert!(
+            out.starts_with("2024-05-01 INFO token=[REDACTED:github-pat] user=<email:"),
+            "{out}"
+        );
         assert!(out.ends_with("> ok\n"));
     }
 
@@ -191,7 +197,14 @@ mod tests {
         let key = Key::parse(&[b'k'; 32]).unwrap();
         let text = b"t=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
         let run = |style| {
-            let r = Redactor::new(db.clone(), key.clone(), Policy { style: Some(style), ..Policy::default() });
+            let r = Redactor::new(
+                db.clone(),
+                key.clone(),
+                Policy {
+                    style: Some(style),
+                    ..Policy::default()
+                },
+            );
             let mut s = r.db().scratch();
             let mut f = Vec::new();
             String::from_utf8(r.redact(text, &mut s, &mut f).into_owned()).unwrap()

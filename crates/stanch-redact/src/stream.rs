@@ -151,11 +151,17 @@ pub fn redact_stream<R: Read, W: Write>(
         inner: &mut writer,
         n: 0,
     };
-    let total = scan_stream(redactor.db(), scratch, reader, chunk, |_, bytes, findings| {
-        stats.findings += findings.len() as u64;
-        stats.redacted += redactor.write_redacted(bytes, findings, &mut counter)?;
-        counter.flush()
-    })?;
+    let total = scan_stream(
+        redactor.db(),
+        scratch,
+        reader,
+        chunk,
+        |_, bytes, findings| {
+            stats.findings += findings.len() as u64;
+            stats.redacted += redactor.write_redacted(bytes, findings, &mut counter)?;
+            counter.flush()
+        },
+    )?;
     stats.bytes_in = total;
     stats.bytes_out = counter.n;
     Ok(stats)
@@ -235,7 +241,13 @@ mod tests {
         let r = redactor();
         let mut data = Vec::new();
         for i in 0..40_000 {
-            data.extend_from_slice(format!(" x{i} token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}", i % 100).as_bytes());
+            data.extend_from_slice(
+                format!(
+                    " x{i} token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}",
+                    i % 100
+                )
+                .as_bytes(),
+            );
         }
         let out = streamed(&r, &data, 65536, 0);
         assert_eq!(out, whole(&r, &data));

@@ -87,7 +87,12 @@ pub fn write_replacement(
             }
             Ok(())
         }
-        Style::Hash => write!(out, "[HASH:{}:{}]", rule.id(), key.fingerprint(rule.id(), value)),
+        Style::Hash => write!(
+            out,
+            "[HASH:{}:{}]",
+            rule.id(),
+            key.fingerprint(rule.id(), value)
+        ),
     }
 }
 
@@ -106,7 +111,10 @@ mod tests {
     #[test]
     fn normalization() {
         assert_eq!(normalize("email", b"Bob@X.com"), b"bob@x.com");
-        assert_eq!(normalize("card", b"4111 1111-1111 1111"), b"4111111111111111");
+        assert_eq!(
+            normalize("card", b"4111 1111-1111 1111"),
+            b"4111111111111111"
+        );
         assert_eq!(normalize("iban", b"gb82 west 1234"), b"GB82WEST1234");
         assert_eq!(normalize("secret", b"AbC"), b"AbC");
     }

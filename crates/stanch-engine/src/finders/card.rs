@@ -21,12 +21,11 @@
 
 use super::digits::{self, at, before, is_digit, is_word, Simd};
 
-/// Words that make a long (17–19 digit) unseparated run a card candidate.
+/// Words that make a long (17–19 digit) unseparated run a card candidate,
+/// matched at a word start (`card_number`, `creditCard`, not `span_id`).
 const CONTEXT: &[&[u8]] = &[
     b"card",
-    b"cc_",
     b"ccn",
-    b"pan",
     b"visa",
     b"mastercard",
     b"amex",
@@ -37,6 +36,7 @@ const CONTEXT: &[&[u8]] = &[
     b"acct",
     b"account",
 ];
+/// Short words, only as words of their own (`cc_num`, `PAN:`, not `pancake`).
 const CONTEXT_WHOLE: &[&[u8]] = &[b"cc", b"pan"];
 const CONTEXT_BYTES: usize = 40;
 
@@ -74,6 +74,33 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
 /// Parses the number starting at the digit-run start `s`; pushes it if it is
 /// a card. Returns where scanning resumes.
 fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    // Compact: one run of 7+ digits (the common anchor: long ids, epochs).
+    let e = digits::digits_end(hay, s, 19);
+    let len = e - s;
+    if len > 19 {
+        return digits::run_end(hay, e, is_digit);
+    }
+    if len > 6 {
+        // Cheapest checks first: length, issuer, Luhn, then boundaries and
+        // (17–19 digits) the context words.
+        if (13..=19).contains(&len)
+            && is_card(&hay[s..e])
+            && start_ok(hay, s)
+            && end_ok(hay, e)
+            && (len <= 16
+                || digits::context_word(
+                    hay,
+                    s.saturating_sub(CONTEXT_BYTES),
+                    s,
+                    CONTEXT,
+                    CONTEXT_WHOLE,
+                ))
+        {
+            digits::push(out, s, e);
+        }
+        return e;
+    }
+
     // Group chain: digit runs joined by one separator byte of a single kind.
     let mut groups = [(0usize, 0usize); MAX_GROUPS];
     let mut ng = 0;
@@ -111,23 +138,7 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let end_of_chain = groups[ng - 1].1;
 
     if ng == 1 {
-        let (gs, ge) = groups[0];
-        let len = ge - gs;
-        if (13..=19).contains(&len)
-            && end_ok(hay, ge)
-            && is_card(&hay[gs..ge])
-            && (len <= 16
-                || digits::context_word(
-                    hay,
-                    s.saturating_sub(CONTEXT_BYTES),
-                    s,
-                    CONTEXT,
-                    CONTEXT_WHOLE,
-                ))
-        {
-            out.push((s, ge));
-        }
-        return ge;
+        return end_of_chain;
     }
 
     // Grouped. With dashes the whole chain must be the card; with spaces the
@@ -158,7 +169,7 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
             n += b - a;
         }
         if is_card(&buf[..n]) {
-            out.push((s, end));
+            digits::push(out, s, end);
             return end;
         }
     }
@@ -196,9 +207,8 @@ fn issuer_ok(d: &[u8]) -> bool {
     if n < 13 {
         return false;
     }
-    let p2 = digits::value(&d[..2]);
-    let p3 = digits::value(&d[..3]);
     let p4 = digits::value(&d[..4]);
+    let (p2, p3) = (p4 / 100, p4 / 10);
     let long = (16..=19).contains(&n);
     match d[0] {
         b'4' => n == 13 || n == 16 || n == 19, // Visa

@@ -4,18 +4,22 @@
 //! These finders run over every byte of every input, so none of them walks
 //! the input byte by byte. Instead the input is cut into 64-byte blocks and
 //! each block is classified into one 64-bit mask per byte class the finder
-//! cares about (digits, `.`, `:`, separators …): SSE2 on x86_64, SWAR on other
-//! targets. A finder combines the masks of the block before, the block itself
-//! and the block after ([`Lane::at`]) into a mask of *anchors*: positions where
-//! the byte pattern its shapes need is present (e.g. "four digits, one byte,
-//! four digits" for cards). Only anchors reach the finder's scalar check,
-//! which parses the candidate exactly, checks token boundaries and checksums,
-//! and returns where scanning may resume (so the bytes of one token are never
-//! parsed twice and long digit runs stay linear).
+//! cares about (digits, `.`, `:`, separators …): AVX2 when the CPU has it
+//! (detected at run time, see [`simd_dispatch!`]), else SSE2 on x86_64, SWAR
+//! on other targets. A finder combines the masks of the block before, the
+//! block itself and the block after ([`Lane::at`]) into a mask of *anchors*:
+//! positions where the byte pattern its shapes need is present (e.g. "13
+//! digits, or 4 digits, one byte, 4 digits" for cards), branch-free (an early
+//! exit on an unpredictable mask costs more than it saves). Only anchors
+//! reach the finder's scalar check, which parses the candidate exactly,
+//! checks token boundaries and checksums, and returns where scanning may
+//! resume, so the bytes of one token are not parsed again and every finder
+//! stays linear (long digit runs, colon or dot soups included).
 //!
-//! A finder's anchor mask must be a superset of the positions its scalar check
-//! accepts; the tests of each finder plant every positive at every offset
-//! around block boundaries to keep that true.
+//! A finder's anchor mask must be a superset of the positions its scalar
+//! check accepts: each finder's tests plant every positive at every offset
+//! around block boundaries, and a property test checks that findings do not
+//! depend on block alignment or on the backend.
 
 /// Block size: one bit per byte in a `u64` mask.
 pub(crate) const BLOCK: usize = 64;
@@ -420,6 +424,16 @@ pub(crate) fn each_anchor(
     }
 }
 
+/// Appends a candidate span unless it overlaps the previous one (a finder
+/// that parses backwards from its anchor could otherwise re-find a number it
+/// already reported): spans stay sorted and disjoint.
+#[inline]
+pub(crate) fn push(out: &mut Vec<(usize, usize)>, s: usize, e: usize) {
+    if out.last().map_or(true, |&(_, prev_end)| prev_end <= s) {
+        out.push((s, e));
+    }
+}
+
 /// The byte at `i`, or 0 past either end (`i` may have wrapped below zero).
 #[inline(always)]
 pub(crate) fn at(hay: &[u8], i: usize) -> u8 {
@@ -715,80 +729,5 @@ mod tests {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod scratch_timing_delete_me {
-    /// Sum over 1 MiB chunks of the best time of each chunk (robust to preemption).
-    fn time(hay: &[u8], name: &str, f: &dyn Fn(&[u8]) -> u64) -> f64 {
-        let mb = hay.len() as f64 / 1e6;
-        let mut total = 0.0;
-        let mut acc = 0;
-        for c in hay.chunks(1 << 20) {
-            let mut best = f64::MAX;
-            for _ in 0..9 {
-                let t = std::time::Instant::now();
-                acc ^= f(c);
-                best = best.min(t.elapsed().as_secs_f64());
-            }
-            total += best;
-        }
-        eprintln!("{name:24}: {:6.0} MB/s {acc}", mb / total);
-        total
-    }
-
-    #[test]
-    #[ignore]
-    fn time_finders() {
-        let hay =
-            std::fs::read(std::env::var("CORPUS").unwrap_or("/tmp/piibench/corpus.log".into()))
-                .unwrap();
-        let mb = hay.len() as f64 / 1e6;
-        use crate::finders::{find, FinderKind::*};
-        let mut total = 0.0;
-        for kind in [Card, Phone, Iban, Ssn, Ipv4, Ipv6] {
-            total += time(&hay, &format!("{kind:?}"), &|h| {
-                let mut out = Vec::new();
-                find(kind, h, &mut out);
-                out.len() as u64
-            });
-        }
-        eprintln!("all six: {:.0} MB/s", mb / total);
-        time(&hay, "memchr newline count", &|h| {
-            memchr::memchr_iter(b'\n', h).count() as u64
-        });
-        time(&hay, "memchr3 absent", &|h| {
-            memchr::memchr3_iter(1, 2, 3, h).count() as u64
-        });
-        time(&hay, "digits only", &|h| {
-            let mut acc = 0;
-            super::blocks::<super::Sse2, 1>(h, |c| [c.digits()], |_, [d]| acc ^= d.at(0));
-            acc
-        });
-        time(&hay, "3 classes", &|h| {
-            let mut acc = 0;
-            super::blocks::<super::Sse2, _>(
-                h,
-                |c| {
-                    [
-                        c.digits(),
-                        (c.eq(b' ') | c.eq(b'-') | c.eq(b'.')).bits(),
-                        c.eq(b'+').bits(),
-                    ]
-                },
-                |_, [d, s, p]| acc ^= d.at(0) ^ s.at(0) ^ p.at(0),
-            );
-            acc
-        });
-        time(&hay, "card anchors", &|h| {
-            let mut acc = 0;
-            super::blocks::<super::Sse2, _>(
-                h,
-                |c| [c.digits()],
-                |_, [d]| acc += (!d.at(-1) & d.all(0, 3) & d.all(5, 8)).count_ones() as u64,
-            );
-            acc
-        });
     }
 }

@@ -19,16 +19,16 @@ fn is_domain(b: u8) -> bool {
 /// (`icon@2x.png`, `config@v2.json`). Any other alphabetic label of 2–24
 /// letters is accepted: there are well over a thousand real TLDs.
 const NOT_TLDS: &[&[u8]] = &[
-    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"ico", b"bmp", b"tif", b"tiff",
-    b"js", b"mjs", b"cjs", b"jsx", b"ts", b"tsx", b"py", b"pyc", b"rb", b"rs", b"go", b"java",
-    b"class", b"jar", b"kt", b"scala", b"php", b"pl", b"sh", b"bash", b"ps1", b"bat", b"cmd",
-    b"exe", b"dll", b"so", b"dylib", b"bin", b"o", b"a", b"c", b"h", b"cc", b"cpp", b"hpp",
-    b"cs", b"swift", b"m", b"json", b"yaml", b"yml", b"toml", b"xml", b"ini", b"cfg", b"conf",
-    b"env", b"lock", b"html", b"htm", b"css", b"scss", b"less", b"vue", b"svelte", b"md",
-    b"rst", b"txt", b"log", b"csv", b"tsv", b"pdf", b"doc", b"docx", b"xls", b"xlsx", b"zip",
-    b"gz", b"tgz", b"bz2", b"xz", b"zst", b"tar", b"rar", b"map", b"wasm", b"woff", b"woff2",
-    b"ttf", b"otf", b"mp3", b"mp4", b"mov", b"avi", b"wav", b"lua", b"sql", b"proto", b"tmp",
-    b"bak", b"old", b"orig", b"swp", b"pem", b"crt", b"key", b"pub", b"sig", b"asc", b"git",
+    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"ico", b"bmp", b"tif", b"tiff", b"js",
+    b"mjs", b"cjs", b"jsx", b"ts", b"tsx", b"py", b"pyc", b"rb", b"rs", b"go", b"java", b"class",
+    b"jar", b"kt", b"scala", b"php", b"pl", b"sh", b"bash", b"ps1", b"bat", b"cmd", b"exe", b"dll",
+    b"so", b"dylib", b"bin", b"o", b"a", b"c", b"h", b"cc", b"cpp", b"hpp", b"cs", b"swift", b"m",
+    b"json", b"yaml", b"yml", b"toml", b"xml", b"ini", b"cfg", b"conf", b"env", b"lock", b"html",
+    b"htm", b"css", b"scss", b"less", b"vue", b"svelte", b"md", b"rst", b"txt", b"log", b"csv",
+    b"tsv", b"pdf", b"doc", b"docx", b"xls", b"xlsx", b"zip", b"gz", b"tgz", b"bz2", b"xz", b"zst",
+    b"tar", b"rar", b"map", b"wasm", b"woff", b"woff2", b"ttf", b"otf", b"mp3", b"mp4", b"mov",
+    b"avi", b"wav", b"lua", b"sql", b"proto", b"tmp", b"bak", b"old", b"orig", b"swp", b"pem",
+    b"crt", b"key", b"pub", b"sig", b"asc", b"git",
 ];
 
 fn tld_ok(tld: &[u8]) -> bool {
@@ -40,60 +40,73 @@ fn tld_ok(tld: &[u8]) -> bool {
 }
 
 pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
+    // `@`, and its URL encoding `%40` (form bodies, query strings).
+    let encoded: Vec<usize> = memchr::memmem::find_iter(hay, b"%40").collect();
+    let mut anchors = memchr::memchr_iter(b'@', hay).map(|p| (p, 1)).peekable();
+    let mut enc = encoded.into_iter().map(|p| (p, 3)).peekable();
     let mut last_end = 0;
-    for at in memchr::memchr_iter(b'@', hay) {
+    loop {
+        let (at, alen) = match (anchors.peek(), enc.peek()) {
+            (Some(a), Some(b)) if b.0 < a.0 => enc.next().expect("peeked"),
+            (Some(_), _) => anchors.next().expect("peeked"),
+            (None, Some(_)) => enc.next().expect("peeked"),
+            (None, None) => break,
+        };
         if at < last_end {
             continue;
         }
-        // Local part.
-        let mut s = at;
-        while s > 0 && at - s < MAX_LOCAL && is_local(hay[s - 1]) {
-            s -= 1;
+        if let Some((s, e)) = candidate(hay, at, alen) {
+            out.push((s, e));
+            last_end = e;
         }
-        while s < at && matches!(hay[s], b'.' | b'-' | b'+' | b'%') {
-            s += 1;
-        }
-        if s == at || hay[at - 1] == b'.' {
-            continue;
-        }
-        if s > 0 {
-            let prev = hay[s - 1];
-            // URL userinfo (`//user@host`, `user:pass@host`) is not an email,
-            // except `mailto:`.
-            if prev == b'/' || (prev == b':' && in_url_userinfo(hay, s - 1)) {
-                continue;
-            }
-            if prev.is_ascii_alphanumeric() {
-                continue; // the local part ran past MAX_LOCAL
-            }
-        }
-        // Domain.
-        let mut e = at + 1;
-        while e < hay.len() && e - at <= MAX_DOMAIN && is_domain(hay[e]) {
-            e += 1;
-        }
-        while e > at + 1 && matches!(hay[e - 1], b'.' | b'-') {
-            e -= 1;
-        }
-        let domain = &hay[at + 1..e];
-        if domain.is_empty() || domain[0] == b'.' || domain[0] == b'-' {
-            continue;
-        }
-        let Some(dot) = memchr::memrchr(b'.', domain) else {
-            continue;
-        };
-        if domain.windows(2).any(|w| w == b"..") {
-            continue;
-        }
-        if !tld_ok(&domain[dot + 1..]) {
-            continue;
-        }
-        if &hay[s..at] == b"git" {
-            continue; // git@github.com:org/repo — an SSH remote, not a person
-        }
-        out.push((s, e));
-        last_end = e;
     }
+}
+
+/// The address around the `@` (or `%40`) at `at`, if it is one.
+fn candidate(hay: &[u8], at: usize, alen: usize) -> Option<(usize, usize)> {
+    // Local part.
+    let mut s = at;
+    while s > 0 && at - s < MAX_LOCAL && is_local(hay[s - 1]) {
+        s -= 1;
+    }
+    while s < at && matches!(hay[s], b'.' | b'-' | b'+' | b'%') {
+        s += 1;
+    }
+    if s == at || hay[at - 1] == b'.' {
+        return None;
+    }
+    if s > 0 {
+        let prev = hay[s - 1];
+        // URL userinfo (`//user@host`, `user:pass@host`) is not an email,
+        // except after `mailto:` or a bare `key:`.
+        if prev == b'/' || (prev == b':' && in_url_userinfo(hay, s - 1)) {
+            return None;
+        }
+        if prev.is_ascii_alphanumeric() {
+            return None; // the local part ran past MAX_LOCAL
+        }
+    }
+    // Domain.
+    let d0 = at + alen;
+    let mut e = d0;
+    while e < hay.len() && e - d0 < MAX_DOMAIN && is_domain(hay[e]) {
+        e += 1;
+    }
+    while e > d0 && matches!(hay[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    let domain = &hay[d0..e];
+    if domain.is_empty() || domain[0] == b'.' || domain[0] == b'-' {
+        return None;
+    }
+    let dot = memchr::memrchr(b'.', domain)?;
+    if domain.windows(2).any(|w| w == b"..") || !tld_ok(&domain[dot + 1..]) {
+        return None;
+    }
+    if &hay[s..at] == b"git" {
+        return None; // git@github.com:org/repo — an SSH remote, not a person
+    }
+    Some((s, e))
 }
 
 /// A `:` at `colon` separates URL userinfo (`scheme://user:pass@host`) when
@@ -118,20 +131,42 @@ mod tests {
 
     #[test]
     fn finds_addresses() {
-        assert_eq!(spans("user jane.doe+x@acme-corp.io logged in"), ["jane.doe+x@acme-corp.io"]);
+        assert_eq!(
+            spans("user jane.doe+x@acme-corp.io logged in"),
+            ["jane.doe+x@acme-corp.io"]
+        );
         assert_eq!(spans("<bob@example.co.uk>."), ["bob@example.co.uk"]);
         assert_eq!(spans("mailto:ann@corp.com"), ["ann@corp.com"]);
-        assert_eq!(spans("to:bob@acme.io {email:cy@acme.io}"), ["bob@acme.io", "cy@acme.io"]);
+        assert_eq!(
+            spans("to:bob@acme.io {email:cy@acme.io}"),
+            ["bob@acme.io", "cy@acme.io"]
+        );
+        assert_eq!(
+            spans("grant_type=password&username=ann.lee%40corp.io&password=x"),
+            ["ann.lee%40corp.io"]
+        );
         assert_eq!(spans("{\"email\":\"a_b@x.dev\"}"), ["a_b@x.dev"]);
-        assert_eq!(spans("| fr79@stark.industries |"), ["fr79@stark.industries"]);
+        assert_eq!(
+            spans("| fr79@stark.industries |"),
+            ["fr79@stark.industries"]
+        );
     }
 
     #[test]
     fn skips_lookalikes() {
         for s in [
-            "image@2x.png", "lodash@4.17.21", "logo@v2.svg", "util@1.0.js", "@property", "git@github.com:org/repo.git",
-            "postgres://app:pw@db.internal.net/x", "https://bob@host.com/", "user@localhost",
-            "a@b", "x@.com", "foo@bar..com",
+            "image@2x.png",
+            "lodash@4.17.21",
+            "logo@v2.svg",
+            "util@1.0.js",
+            "@property",
+            "git@github.com:org/repo.git",
+            "postgres://app:pw@db.internal.net/x",
+            "https://bob@host.com/",
+            "user@localhost",
+            "a@b",
+            "x@.com",
+            "foo@bar..com",
         ] {
             assert!(spans(s).is_empty(), "{s}: {:?}", spans(s));
         }

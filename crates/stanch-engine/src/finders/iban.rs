@@ -40,8 +40,11 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
     if is_word(before(hay, s, 1)) || len > MAX {
         return s + 1;
     }
+    let Some(head) = hay.get(s..s + 4) else {
+        return s + 1;
+    };
     let mut buf = [0u8; MAX];
-    buf[..4].copy_from_slice(&hay[s..s + 4]);
+    buf[..4].copy_from_slice(head);
     let mut n = 4;
     let mut i = s + 4;
     if at(hay, i) == b' ' && is_bban(at(hay, i + 1)) {
@@ -77,7 +80,7 @@ fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
         return i;
     }
     if mod97(&buf[..n]) {
-        out.push((s, i));
+        digits::push(out, s, i);
     }
     i
 }

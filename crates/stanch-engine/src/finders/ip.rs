@@ -58,7 +58,7 @@ fn check_v4(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
     if first == 0 || first == 255 {
         return e;
     }
-    out.push((s, e));
+    digits::push(out, s, e);
     e
 }
 
@@ -123,9 +123,16 @@ pub(crate) fn find_v6_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
             [c.eq(b':').bits(), hex.bits()]
         },
         |base, [c, h]| {
+            if c.at(0) == 0 {
+                return;
+            }
             // `::` next to a hex digit, or four colons each 2–5 bytes after the
             // previous one (an address without `::` has seven).
             let compressed = c.at(0) & c.at(1) & (h.at(-1) | h.at(2));
+            let pair = c.at(0) & (c.at(2) | c.at(3) | c.at(4) | c.at(5));
+            if compressed | pair == 0 {
+                return; // the common case: colons far apart (JSON, `key: value`)
+            }
             let a = [
                 c.at(0),
                 c.at(1),
@@ -174,7 +181,7 @@ fn check_v6(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
     }
     match parse_v6(hay, s) {
         Some(e) if v6_end_ok(hay, e) => {
-            out.push((s, e));
+            digits::push(out, s, e);
             // Past the whole run, so a later colon of it (`fe80::1:`) does
             // not walk back to the same start.
             skip()

@@ -58,8 +58,7 @@ pub(crate) fn context_has(hay: &[u8], lo: usize, hi: usize, words: &[&[u8]]) -> 
     let hi = hi.min(hay.len());
     let lo = lo.min(hi);
     let w = &hay[lo..hi];
-    words.iter().any(|word| {
-        w.windows(word.len())
-            .any(|x| x.eq_ignore_ascii_case(word))
-    })
+    words
+        .iter()
+        .any(|word| w.windows(word.len()).any(|x| x.eq_ignore_ascii_case(word)))
 }

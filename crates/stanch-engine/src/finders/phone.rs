@@ -25,7 +25,7 @@
 //!
 //! Anchors (block masks): `+` before a digit; a 4+ digit group after a
 //! separator that follows a digit (the last group of most layouts); the
-//! start of a 10-digit run; the French and `5-3-3` layouts.
+//! start of a 10–11 digit run; the French and `5-3-3` layouts.
 
 use super::digits::{self, at, before, is_digit, is_word, Simd};
 
@@ -90,7 +90,7 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn check(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
-    let found = if hay[p] == b'+' {
+    let found = if at(hay, p) == b'+' {
         e164(hay, p)
     } else {
         let sep = before(hay, p, 1);
@@ -107,7 +107,7 @@ fn check(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {
     };
     match found {
         Some((s, e)) => {
-            out.push((s, e));
+            digits::push(out, s, e);
             e
         }
         None => p + 1,
@@ -365,7 +365,7 @@ fn start_ok(hay: &[u8], s: usize) -> bool {
     let pp = before(hay, s, 2);
     match p {
         b'+' => false,
-        b'.' | b'/' | b'-' => !is_word(pp),
+        b'.' | b',' | b'/' | b'-' => !is_word(pp),
         b':' | b' ' => !is_digit(pp),
         _ => !is_word(p),
     }

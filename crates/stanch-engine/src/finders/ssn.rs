@@ -51,25 +51,28 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
 fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let sep = at(hay, s + 3);
     let found = if is_digit(sep) {
-        // A bare 9-digit run.
+        // A bare 9-digit run (the anchor saw exactly nine digits).
         let e = s + 9;
-        let d = &hay[s..e];
-        (ranges_ok(&d[..3], &d[3..5], &d[5..])
-            && start_ok(hay, s, 0)
-            && end_ok(hay, e, 0)
-            && has_context(hay, s))
-        .then_some(e)
+        hay.get(s..e).and_then(|d| {
+            (ranges_ok(&d[..3], &d[3..5], &d[5..])
+                && start_ok(hay, s, 0)
+                && end_ok(hay, e, 0)
+                && has_context(hay, s))
+            .then_some(e)
+        })
     } else {
         let e = s + 11;
-        (at(hay, s + 6) == sep
-            && ranges_ok(&hay[s..s + 3], &hay[s + 4..s + 6], &hay[s + 7..e])
-            && start_ok(hay, s, sep)
-            && end_ok(hay, e, sep))
-        .then_some(e)
+        hay.get(s..e).and_then(|d| {
+            (d[6] == sep
+                && ranges_ok(&d[..3], &d[4..6], &d[7..])
+                && start_ok(hay, s, sep)
+                && end_ok(hay, e, sep))
+            .then_some(e)
+        })
     };
     match found {
         Some(e) => {
-            out.push((s, e));
+            digits::push(out, s, e);
             e
         }
         None => s + 1,
