@@ -182,7 +182,8 @@ fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
             meta::Config::new()
                 .utf8_empty(false)
                 .nfa_size_limit(Some(20 << 20))
-                .hybrid_cache_capacity(2 << 20),
+                .hybrid_cache_capacity(2 << 20)
+                .onepass(false),
         )
         .build(pattern)
         .map_err(|e| e.to_string())

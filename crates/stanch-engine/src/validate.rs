@@ -369,7 +369,15 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if t.len() >= 3 && t.iter().filter(|&&b| b == b'*').count() * 2 >= t.len() {
         return true; // mostly masked: ab****cd
     }
-    let lower: Vec<u8> = t.iter().map(u8::to_ascii_lowercase).collect();
+    // Lowercase into a stack buffer: this runs for every candidate, so it
+    // must not allocate. Values longer than the buffer are never one of the
+    // short placeholder words; their substring checks use the first 256 bytes.
+    let mut buf = [0u8; 256];
+    let n = t.len().min(buf.len());
+    for (d, s) in buf[..n].iter_mut().zip(t) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = &buf[..n];
     const WORDS: &[&[u8]] = &[
         b"redacted",
         b"[redacted]",
@@ -401,18 +409,18 @@ pub fn is_placeholder(s: &[u8]) -> bool {
         b"sanitized",
         b"scrubbed",
     ];
-    if WORDS.contains(&&lower[..]) {
+    if WORDS.contains(&lower) {
         return true;
     }
     // Elided or x-ed out: sk-ant-api03-..., AIzaSyXXXXXXXXXXXXXXXX. (Long
     // values may end in dots for real: GCP `ya29.c.` tokens are dot-padded.)
     let undotted = lower.len() - lower.iter().rev().take_while(|&&b| b == b'.').count();
     if (lower.len() - undotted >= 3 && undotted <= 24)
-        || memchr::memmem::find(&lower, "\u{2026}".as_bytes()).is_some()
+        || memchr::memmem::find(lower, "\u{2026}".as_bytes()).is_some()
     {
         return true;
     }
-    if memchr::memmem::find(&lower, b"xxxxxxxx").is_some() {
+    if memchr::memmem::find(lower, b"xxxxxxxx").is_some() {
         return true;
     }
     const CONTAINS: &[&[u8]] = &[
