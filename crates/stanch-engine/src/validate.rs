@@ -438,7 +438,7 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     ];
     CONTAINS
         .iter()
-        .any(|w| memchr::memmem::find(&lower, w).is_some())
+        .any(|w| memchr::memmem::find(lower, w).is_some())
 }
 
 /// True if `hay[s..e]` lies inside one of stanch's own replacement markers:
