@@ -104,8 +104,8 @@ struct ScanCtx<'a> {
     progress: Option<&'a ProgressBar>,
 }
 
-enum FileResult {
-    Scanned { hits: Vec<Hit>, bytes: u64 },
+enum FileResult<'a> {
+    Scanned { hits: Vec<Hit<'a>>, bytes: u64 },
     Binary,
 }
 
@@ -134,11 +134,11 @@ fn make_progress(args: &ScanArgs, sources: &[Source]) -> Option<ProgressBar> {
 }
 
 /// Scans every source; results come back in the order of `sources`.
-fn scan_all(
-    ctx: &ScanCtx<'_>,
+fn scan_all<'a>(
+    ctx: &ScanCtx<'a>,
     sources: &[Source],
     threads: Option<usize>,
-) -> Vec<Result<FileResult>> {
+) -> Vec<Result<FileResult<'a>>> {
     let n = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 64)
@@ -151,7 +151,7 @@ fn scan_all(
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<FileResult>>>> =
+    let results: Mutex<Vec<Option<Result<FileResult<'a>>>>> =
         Mutex::new((0..sources.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..n {
@@ -174,11 +174,11 @@ fn scan_all(
         .collect()
 }
 
-fn scan_source(
-    ctx: &ScanCtx<'_>,
+fn scan_source<'a>(
+    ctx: &ScanCtx<'a>,
     scratch: &mut stanch_engine::Scratch,
     src: &Source,
-) -> Result<FileResult> {
+) -> Result<FileResult<'a>> {
     let mut reader = src.open().context("cannot read")?;
     // Peek for binary content (files only; stdin is always scanned).
     let mut head = vec![0u8; 8192];
@@ -196,7 +196,7 @@ fn scan_source(
         return Ok(FileResult::Binary);
     }
     let reader = std::io::Cursor::new(head).chain(reader);
-    let path = src.display();
+    let path: std::sync::Arc<str> = src.display().into();
     let mut hits = Vec::new();
     let mut lines = LineTracker::default();
     let bytes = scan_stream(
@@ -215,8 +215,8 @@ fn scan_source(
                     column: lines.col + 1,
                     start: base + f.start as u64,
                     end: base + f.end as u64,
-                    rule_id: rule.id().to_string(),
-                    rule_name: rule.name().to_string(),
+                    rule_id: rule.id(),
+                    rule_name: rule.name(),
                     category: rule.category(),
                     severity: rule.severity(),
                     fingerprint: ctx.key.fingerprint(rule.id(), value),

@@ -7,16 +7,20 @@ use serde_json::json;
 use stanch_engine::{Category, RuleDb, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
+/// One finding, ready to report. Rule id and name borrow from the rule
+/// database and the path is shared per file, so a scan with many findings
+/// allocates little per finding.
 #[derive(Clone, Debug, Serialize)]
-pub struct Hit {
+pub struct Hit<'a> {
     #[serde(rename = "rule")]
-    pub rule_id: String,
+    pub rule_id: &'a str,
     #[serde(skip)]
-    pub rule_name: String,
+    pub rule_name: &'a str,
     pub category: Category,
     pub severity: Severity,
-    pub path: String,
+    pub path: Arc<str>,
     pub line: u64,
     pub column: u64,
     pub start: u64,
@@ -54,7 +58,7 @@ impl Summary {
     }
 }
 
-pub fn text(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+pub fn text(out: &mut dyn Write, hits: &[Hit<'_>]) -> io::Result<()> {
     for h in hits {
         write!(
             out,
@@ -69,7 +73,7 @@ pub fn text(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
     Ok(())
 }
 
-pub fn jsonl(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+pub fn jsonl(out: &mut dyn Write, hits: &[Hit<'_>]) -> io::Result<()> {
     for h in hits {
         serde_json::to_writer(&mut *out, h)?;
         writeln!(out)?;
@@ -77,7 +81,7 @@ pub fn jsonl(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
     Ok(())
 }
 
-pub fn json(out: &mut dyn Write, hits: &[Hit], summary: &Summary) -> io::Result<()> {
+pub fn json(out: &mut dyn Write, hits: &[Hit<'_>], summary: &Summary) -> io::Result<()> {
     let doc = json!({
         "version": env!("CARGO_PKG_VERSION"),
         "findings": hits,
@@ -111,12 +115,12 @@ fn uri(path: &str) -> String {
     s
 }
 
-pub fn sarif(out: &mut dyn Write, db: &RuleDb, hits: &[Hit]) -> io::Result<()> {
+pub fn sarif(out: &mut dyn Write, db: &RuleDb, hits: &[Hit<'_>]) -> io::Result<()> {
     // Only rules that produced results are listed, in id order; results
     // point at them by index.
     let mut used: BTreeMap<&str, usize> = BTreeMap::new();
     for h in hits {
-        used.insert(&h.rule_id, 0);
+        used.insert(h.rule_id, 0);
     }
     let mut rules = Vec::new();
     for (i, (id, idx)) in used.iter_mut().enumerate() {
@@ -145,7 +149,7 @@ pub fn sarif(out: &mut dyn Write, db: &RuleDb, hits: &[Hit]) -> io::Result<()> {
             }
             json!({
                 "ruleId": h.rule_id,
-                "ruleIndex": used[h.rule_id.as_str()],
+                "ruleIndex": used[h.rule_id],
                 "level": sarif_level(h.severity),
                 "message": { "text": format!("{} ({}); fingerprint {}", h.rule_name, h.category, h.fingerprint) },
                 "locations": [{
