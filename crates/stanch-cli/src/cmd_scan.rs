@@ -70,7 +70,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     }
     if let Some(b) = &baseline {
         let before = hits.len();
-        hits.retain(|h| !b.contains(&h.rule_id, &h.fingerprint));
+        hits.retain(|h| !b.contains(h.rule_id, &h.fingerprint));
         summary.suppressed = (before - hits.len()) as u64;
     }
     summary.findings = hits.len() as u64;
