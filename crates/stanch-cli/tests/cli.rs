@@ -224,16 +224,23 @@ fn redact_stats_name_rules_not_values() {
     assert_no_planted(&err);
 }
 
-#[test]
-fn scan_jsonl_snapshot_and_exit_1() {
+/// `stanch scan --format FORMAT examples/debug-session.log` from the repo
+/// root: exits 1 (findings) and reports no planted value.
+fn scan_example(format: &str) -> String {
     let out = stanch()
-        .args(["scan", "--format", "jsonl"])
+        .args(["scan", "--format", format])
         .arg("examples/debug-session.log")
         .current_dir(root())
         .assert()
         .code(1);
     let stdout = text(&out.get_output().stdout);
     assert_no_planted(&stdout);
+    stdout
+}
+
+#[test]
+fn scan_jsonl_snapshot_and_exit_1() {
+    let stdout = scan_example("jsonl");
     for line in stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         for k in [
@@ -295,14 +302,7 @@ fn scan_show_secrets_is_explicit() {
 
 #[test]
 fn scan_sarif_is_valid_2_1_0() {
-    let out = stanch()
-        .args(["scan", "--format", "sarif"])
-        .arg("examples/debug-session.log")
-        .current_dir(root())
-        .assert()
-        .code(1);
-    let stdout = text(&out.get_output().stdout);
-    assert_no_planted(&stdout);
+    let stdout = scan_example("sarif");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];

@@ -186,7 +186,6 @@ pub const VALIDATORS: &[&str] = &[
     "ssn",
     "jwt",
     "base64",
-    "not-placeholder",
     "password-like",
     "base64-text",
 ];

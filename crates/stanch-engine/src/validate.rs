@@ -13,7 +13,6 @@ pub enum Validator {
     Ssn,
     Jwt,
     Base64,
-    NotPlaceholder,
     PasswordLike,
     Base64Text,
 }
@@ -26,7 +25,6 @@ impl Validator {
             "ssn" => Validator::Ssn,
             "jwt" => Validator::Jwt,
             "base64" => Validator::Base64,
-            "not-placeholder" => Validator::NotPlaceholder,
             "password-like" => Validator::PasswordLike,
             "base64-text" => Validator::Base64Text,
             _ => return None,
@@ -40,7 +38,6 @@ impl Validator {
             Validator::Ssn => ssn(s),
             Validator::Jwt => jwt(s),
             Validator::Base64 => base64_decodes(s),
-            Validator::NotPlaceholder => true, // applied to every rule anyway
             Validator::PasswordLike => password_like(s),
             Validator::Base64Text => base64_text(s),
         }

@@ -236,9 +236,7 @@ fn issuer_ok(d: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     fn spans(s: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(s.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &s[a..b]).collect()
+        crate::finders::spans_of(super::find, s)
     }
 
     const CARDS: &[&str] = &[

@@ -41,9 +41,10 @@ fn tld_ok(tld: &[u8]) -> bool {
 
 pub fn find(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     // `@`, and its URL encoding `%40` (form bodies, query strings).
-    let encoded: Vec<usize> = memchr::memmem::find_iter(hay, b"%40").collect();
     let mut anchors = memchr::memchr_iter(b'@', hay).map(|p| (p, 1)).peekable();
-    let mut enc = encoded.into_iter().map(|p| (p, 3)).peekable();
+    let mut enc = memchr::memmem::find_iter(hay, b"%40")
+        .map(|p| (p, 3))
+        .peekable();
     let mut last_end = 0;
     loop {
         let (at, alen) = match (anchors.peek(), enc.peek()) {
@@ -124,9 +125,7 @@ fn in_url_userinfo(hay: &[u8], colon: usize) -> bool {
 #[cfg(test)]
 mod tests {
     fn spans(s: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(s.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &s[a..b]).collect()
+        crate::finders::spans_of(super::find, s)
     }
 
     #[test]

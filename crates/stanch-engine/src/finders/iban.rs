@@ -101,9 +101,7 @@ fn mod97(iban: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     fn spans(s: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(s.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &s[a..b]).collect()
+        crate::finders::spans_of(super::find, s)
     }
 
     const IBANS: &[&str] = &[

@@ -62,3 +62,11 @@ pub(crate) fn context_has(hay: &[u8], lo: usize, hi: usize, words: &[&[u8]]) -> 
         .iter()
         .any(|word| w.windows(word.len()).any(|x| x.eq_ignore_ascii_case(word)))
 }
+
+/// Test helper: the texts of the spans a finder reports in `s`.
+#[cfg(test)]
+pub(crate) fn spans_of(find: fn(&[u8], &mut Vec<(usize, usize)>), s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    find(s.as_bytes(), &mut out);
+    out.iter().map(|&(a, b)| &s[a..b]).collect()
+}

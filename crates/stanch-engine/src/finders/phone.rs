@@ -383,9 +383,7 @@ fn end_ok(hay: &[u8], e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     fn spans(s: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(s.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &s[a..b]).collect()
+        crate::finders::spans_of(super::find, s)
     }
 
     const PHONES: &[&str] = &[

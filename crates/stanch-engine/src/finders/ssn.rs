@@ -123,9 +123,7 @@ fn has_context(hay: &[u8], s: usize) -> bool {
 #[cfg(test)]
 mod tests {
     fn spans(s: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(s.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &s[a..b]).collect()
+        crate::finders::spans_of(super::find, s)
     }
 
     #[test]
