@@ -9,6 +9,7 @@
 //!
 //! A [`RuleDb`] is immutable and `Sync`; each thread brings its own [`Scratch`].
 
+use crate::extension::Extension;
 use crate::finders::{self, FinderKind};
 use crate::prefilter::Prefilter;
 use crate::rule::{Category, RuleSpec, SecretGroup, Severity, Specificity};
@@ -147,6 +148,10 @@ impl Scratch {
 #[derive(Clone)]
 pub struct RuleDb {
     inner: Arc<Inner>,
+    /// Finding sources beyond the rules (registered secrets, decoders…),
+    /// run after the rules in every scan. Kept outside `inner` so adding one
+    /// shares the compiled rules.
+    extensions: Arc<[Arc<dyn Extension>]>,
 }
 
 struct Inner {
@@ -164,6 +169,7 @@ impl std::fmt::Debug for RuleDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleDb")
             .field("rules", &self.inner.rules.len())
+            .field("extensions", &self.extensions.len())
             .finish()
     }
 }
@@ -263,8 +269,10 @@ impl RuleDb {
         let mut max_window = 0;
         for (i, r) in rules.iter().enumerate() {
             max_window = max_window.max(r.spec.max_len() + LOOKBEHIND);
-            if matches!(r.matcher, Matcher::Finder(_)) {
-                finder_rules.push(i as u32);
+            if let Matcher::Finder(kind) = r.matcher {
+                if kind != FinderKind::External {
+                    finder_rules.push(i as u32);
+                }
                 continue;
             }
             for k in &r.spec.keywords {
@@ -293,7 +301,30 @@ impl RuleDb {
                 by_id,
                 max_window,
             }),
+            extensions: Arc::from(Vec::new()),
         }
+    }
+
+    /// This database plus one more [`Extension`], sharing the compiled rules.
+    pub fn with_extension(&self, ext: Arc<dyn Extension>) -> RuleDb {
+        let mut v: Vec<Arc<dyn Extension>> = self.extensions.to_vec();
+        v.push(ext);
+        RuleDb {
+            inner: Arc::clone(&self.inner),
+            extensions: Arc::from(v),
+        }
+    }
+
+    /// The same rules with no extensions.
+    pub fn without_extensions(&self) -> RuleDb {
+        RuleDb {
+            inner: Arc::clone(&self.inner),
+            extensions: Arc::from(Vec::new()),
+        }
+    }
+
+    pub fn extensions(&self) -> &[Arc<dyn Extension>] {
+        &self.extensions
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -319,7 +350,10 @@ impl RuleDb {
     /// The longest span (plus context) a single finding can need. Streaming
     /// callers keep at least this much unflushed tail between chunks.
     pub fn max_window(&self) -> usize {
-        self.inner.max_window
+        self.extensions
+            .iter()
+            .map(|e| e.max_window())
+            .fold(self.inner.max_window, usize::max)
     }
 
     /// Compiles every rule's regex now (rules are otherwise compiled on
@@ -429,6 +463,24 @@ impl RuleDb {
                             rule: RuleId(ri),
                         });
                     }
+                }
+            }
+        }
+        // 4. Extensions (registered secrets, decoders…). A bad span from one
+        // is dropped rather than trusted.
+        if !self.extensions.is_empty() {
+            let from = scratch.found.len();
+            for ext in self.extensions.iter() {
+                ext.find(self, hay, &mut scratch.found);
+            }
+            let n = inner.rules.len();
+            let mut k = from;
+            while k < scratch.found.len() {
+                let f = scratch.found[k];
+                if f.start < f.end && f.end <= hay.len() && f.rule.index() < n {
+                    k += 1;
+                } else {
+                    scratch.found.swap_remove(k);
                 }
             }
         }

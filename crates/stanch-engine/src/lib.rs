@@ -13,6 +13,8 @@
 //! - [`finders`](crate::db) (private): emails, cards, phones, IBANs, SSNs, IPs.
 //! - [`validate`]: checksums, structure and entropy checks, placeholder filter.
 //! - [`check`]: `rules check`: every example matches, no negative does.
+//! - [`extension`]: finding sources outside the rules (registered secrets,
+//!   decoders) that plug into every scan.
 //!
 //! ```
 //! let db = stanch_engine::pack::builtin().unwrap();
@@ -25,6 +27,7 @@
 
 pub mod check;
 pub mod db;
+pub mod extension;
 mod finders;
 pub mod gitleaks;
 pub mod pack;
@@ -33,6 +36,7 @@ pub mod rule;
 pub mod validate;
 
 pub use db::{Finding, Rule, RuleDb, RuleId, Scratch};
+pub use extension::Extension;
 pub use rule::{Category, RuleSpec, Severity, Specificity};
 
 /// One problem in one rule: which rule, which field, why.

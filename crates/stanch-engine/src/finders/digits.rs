@@ -699,7 +699,7 @@ mod tests {
                 FinderKind::Ssn => ssn::find_with::<S>(hay, out),
                 FinderKind::Ipv4 => ip::find_v4_with::<S>(hay, out),
                 FinderKind::Ipv6 => ip::find_v6_with::<S>(hay, out),
-                FinderKind::Email => unreachable!(),
+                FinderKind::Email | FinderKind::External => unreachable!(),
             }
         }
 

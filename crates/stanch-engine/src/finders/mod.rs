@@ -22,6 +22,10 @@ pub enum FinderKind {
     Ssn,
     Ipv4,
     Ipv6,
+    /// Never run by the engine: findings of such a rule come from an
+    /// [`Extension`](crate::Extension) (registered secrets, canaries, key-name
+    /// context), which needs the rule only for its id, category and severity.
+    External,
 }
 
 impl FinderKind {
@@ -34,6 +38,7 @@ impl FinderKind {
             "ssn" => FinderKind::Ssn,
             "ipv4" => FinderKind::Ipv4,
             "ipv6" => FinderKind::Ipv6,
+            "external" => FinderKind::External,
             _ => return None,
         })
     }
@@ -49,6 +54,7 @@ pub fn find(kind: FinderKind, hay: &[u8], out: &mut Vec<(usize, usize)>) {
         FinderKind::Ssn => ssn::find(hay, out),
         FinderKind::Ipv4 => ip::find_v4(hay, out),
         FinderKind::Ipv6 => ip::find_v6(hay, out),
+        FinderKind::External => {}
     }
 }
 
