@@ -57,32 +57,63 @@ pub struct Rule {
     spec: RuleSpec,
     matcher: Matcher,
     validator: Option<Validator>,
-    allow: Vec<meta::Regex>,
+    allow: Vec<LazyRegex>,
     stopwords: Vec<Vec<u8>>,
 }
 
 #[derive(Debug)]
 enum Matcher {
-    /// Compiled on first use: a scan pays only for the rules its keywords
-    /// wake up. Built-in rules are all compiled by `rules check` in CI; rules
-    /// from users are compiled when loaded, so errors surface at once.
-    Regex {
-        pattern: String,
-        re: OnceLock<meta::Regex>,
-        group: usize,
-    },
+    Regex(LazyRegex),
     Finder(FinderKind),
+}
+
+/// A rule's regex and the index of its secret group. Built-in rules are
+/// parsed and compiled on first use: a scan pays only for the rules its
+/// keywords wake up, and start-up parses no pattern at all. They are all
+/// compiled by `rules check` in CI ([`RuleDb::compile_all`]). Rules from users
+/// are compiled when loaded, so their errors surface at once.
+#[derive(Debug)]
+struct LazyRegex {
+    pattern: String,
+    group: Option<SecretGroup>,
+    re: OnceLock<Result<(meta::Regex, usize), String>>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str, group: Option<&SecretGroup>) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            group: group.cloned(),
+            re: OnceLock::new(),
+        }
+    }
+
+    /// Compiles now; the error names the field at fault.
+    fn force(&self) -> Result<(&meta::Regex, usize), (&'static str, String)> {
+        match self
+            .re
+            .get_or_init(|| build_regex(&self.pattern, self.group.as_ref()))
+        {
+            Ok((re, g)) => Ok((re, *g)),
+            Err(e) if e.starts_with("secret_group: ") => {
+                Err(("secret_group", e["secret_group: ".len()..].to_string()))
+            }
+            Err(e) => Err(("pattern", e.clone())),
+        }
+    }
+
+    /// The compiled regex, or `None` if it does not compile (only possible
+    /// for a built-in rule that `rules check` would reject: it then never
+    /// matches rather than bringing the scan down).
+    fn get(&self) -> Option<(&meta::Regex, usize)> {
+        self.force().ok()
+    }
 }
 
 impl Matcher {
     fn regex(&self) -> Option<(&meta::Regex, usize)> {
         match self {
-            Matcher::Regex { pattern, re, group } => Some((
-                re.get_or_init(|| {
-                    compile_regex(pattern).expect("pattern validated when the rule was loaded")
-                }),
-                *group,
-            )),
+            Matcher::Regex(lazy) => lazy.get(),
             Matcher::Finder(_) => None,
         }
     }
@@ -157,8 +188,9 @@ pub struct RuleDb {
 struct Inner {
     rules: Vec<Rule>,
     prefilter: Option<Prefilter>,
-    /// keyword pattern index -> rules that keyword triggers
-    kw_rules: Vec<Vec<u32>>,
+    /// keyword pattern index -> rules that keyword triggers, each with the
+    /// word boundaries the rule asks for around that keyword
+    kw_rules: Vec<Vec<(u32, Bounds)>>,
     finder_rules: Vec<u32>,
     by_id: HashMap<String, u32>,
     /// Longest window any rule asks for (streaming callers keep this much overlap).
@@ -209,13 +241,13 @@ impl RuleDb {
             }
             let matcher = match (&spec.pattern, &spec.finder) {
                 (Some(pat), _) => {
-                    match load_pattern(pat, spec.secret_group.as_ref(), !spec.builtin) {
-                        Ok(m) => Some(m),
-                        Err((field, e)) => {
+                    let lazy = LazyRegex::new(pat, spec.secret_group.as_ref());
+                    if !spec.builtin {
+                        if let Err((field, e)) = lazy.force() {
                             p.push((field.into(), e));
-                            None
                         }
                     }
+                    Some(Matcher::Regex(lazy))
                 }
                 (None, Some(f)) => FinderKind::parse(f).map(Matcher::Finder),
                 _ => None,
@@ -223,10 +255,13 @@ impl RuleDb {
             let validator = spec.validator.as_deref().and_then(Validator::parse);
             let mut allow = Vec::new();
             for a in &spec.allow_regexes {
-                match compile_regex(a) {
-                    Ok(re) => allow.push(re),
-                    Err(e) => p.push(("allow_regexes".into(), e)),
+                let lazy = LazyRegex::new(a, Some(&SecretGroup::Index(0)));
+                if !spec.builtin {
+                    if let Err((_, e)) = lazy.force() {
+                        p.push(("allow_regexes".into(), e));
+                    }
                 }
+                allow.push(lazy);
             }
             let stopwords = spec
                 .allow_stopwords
@@ -264,7 +299,7 @@ impl RuleDb {
     fn assemble(rules: Vec<Rule>, by_id: HashMap<String, u32>) -> RuleDb {
         let mut keywords: Vec<String> = Vec::new();
         let mut kw_index: HashMap<String, usize> = HashMap::new();
-        let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+        let mut kw_rules: Vec<Vec<(u32, Bounds)>> = Vec::new();
         let mut finder_rules = Vec::new();
         let mut max_window = 0;
         for (i, r) in rules.iter().enumerate() {
@@ -276,14 +311,16 @@ impl RuleDb {
                 continue;
             }
             for k in &r.spec.keywords {
-                let k = k.to_ascii_lowercase();
+                let (lit, bounds) = split_keyword(k);
+                let k = lit.to_ascii_lowercase();
                 let idx = *kw_index.entry(k.clone()).or_insert_with(|| {
                     keywords.push(k);
                     kw_rules.push(Vec::new());
                     kw_rules.len() - 1
                 });
-                if !kw_rules[idx].contains(&(i as u32)) {
-                    kw_rules[idx].push(i as u32);
+                let entry = (i as u32, bounds);
+                if !kw_rules[idx].contains(&entry) {
+                    kw_rules[idx].push(entry);
                 }
             }
         }
@@ -356,12 +393,29 @@ impl RuleDb {
             .fold(self.inner.max_window, usize::max)
     }
 
-    /// Compiles every rule's regex now (rules are otherwise compiled on
-    /// first use). `rules check` and benchmarks call it.
-    pub fn compile_all(&self) {
+    /// Compiles every rule's regexes now (built-in rules are otherwise
+    /// parsed and compiled on first use) and returns every problem found.
+    /// `rules check` and benchmarks call it.
+    pub fn compile_all(&self) -> Vec<crate::Problem> {
+        let mut problems = Vec::new();
         for r in &self.inner.rules {
-            r.matcher.regex();
+            let mut results = Vec::new();
+            if let Matcher::Regex(lazy) = &r.matcher {
+                results.push(lazy.force().map(|_| ()));
+            }
+            for a in &r.allow {
+                results.push(a.force().map(|_| ()).map_err(|(_, e)| ("allow_regexes", e)));
+            }
+            for (field, reason) in results.into_iter().filter_map(Result::err) {
+                problems.push(crate::Problem {
+                    file: r.spec.origin.clone(),
+                    rule: r.spec.id.clone(),
+                    field: field.to_string(),
+                    reason,
+                });
+            }
         }
+        problems
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -410,7 +464,10 @@ impl RuleDb {
         if let Some(pre) = &inner.prefilter {
             let (windows, truncated) = (&mut scratch.windows, &mut scratch.truncated);
             pre.for_each(hay, |k, ks, ke| {
-                for &ri in &inner.kw_rules[k] {
+                for &(ri, bounds) in &inner.kw_rules[k] {
+                    if !bounds.hold(hay, ks, ke) {
+                        continue;
+                    }
                     let spec = &inner.rules[ri as usize].spec;
                     let (ws, we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
                     windows.push((ri, ws, we));
@@ -520,6 +577,43 @@ impl RuleDb {
     }
 }
 
+/// Word boundaries a rule asks for around one keyword: written `\b` at
+/// either end of the keyword (`'token\b'`: a hit inside `tokens` opens no
+/// window). A boundary holds where the neighbouring byte is not an ASCII
+/// letter or digit (or is the edge of the input).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Bounds {
+    left: bool,
+    right: bool,
+}
+
+impl Bounds {
+    #[inline]
+    fn hold(self, hay: &[u8], ks: usize, ke: usize) -> bool {
+        (!self.left || ks == 0 || !hay[ks - 1].is_ascii_alphanumeric())
+            && (!self.right || ke >= hay.len() || !hay[ke].is_ascii_alphanumeric())
+    }
+}
+
+/// Splits a keyword into its literal and the boundaries marked around it.
+fn split_keyword(k: &str) -> (&str, Bounds) {
+    let mut b = Bounds::default();
+    let mut lit = k;
+    if lit.len() > 4 {
+        if let Some(rest) = lit.strip_prefix("\\b") {
+            lit = rest;
+            b.left = true;
+        }
+    }
+    if lit.len() > 4 {
+        if let Some(rest) = lit.strip_suffix("\\b") {
+            lit = rest;
+            b.right = true;
+        }
+    }
+    (lit, b)
+}
+
 /// The search window around a keyword hit at `ks..ke`: back to the line start
 /// (at most `LOOKBEHIND` bytes), forward to the line end (at most `max_len`);
 /// multiline rules ignore line ends going forward.
@@ -541,72 +635,29 @@ fn window(hay: &[u8], ks: usize, ke: usize, max_len: usize, multiline: bool) -> 
     (ws, we)
 }
 
-/// Validates a pattern (syntax and secret group) without building automata;
-/// compiles it at once when `eager`.
-fn load_pattern(
-    pattern: &str,
-    g: Option<&SecretGroup>,
-    eager: bool,
-) -> Result<Matcher, (&'static str, String)> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|e| ("pattern", e.to_string()))?;
-    let mut groups: Vec<(u32, Option<String>)> = Vec::new();
-    collect_groups(&hir, &mut groups);
-    let n = groups
-        .iter()
-        .map(|(i, _)| *i as usize + 1)
-        .max()
-        .unwrap_or(1);
-    let named = |name: &str| {
-        groups
-            .iter()
-            .find(|(_, nm)| nm.as_deref() == Some(name))
-            .map(|(i, _)| *i as usize)
-    };
+/// Compiles a pattern and resolves its secret group: the group given, else
+/// the group named `secret`, else group 1 if there is one, else the whole
+/// match. Group errors are prefixed `secret_group: `.
+fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, usize), String> {
+    let re = compile_regex(pattern)?;
+    let info = re.group_info();
+    let pid = regex_automata::PatternID::ZERO;
+    let n = info.group_len(pid);
     let group = match g {
         Some(SecretGroup::Index(i)) if *i < n => *i,
         Some(SecretGroup::Index(i)) => {
-            return Err((
-                "secret_group",
-                format!("group {i} does not exist ({n} groups)"),
+            return Err(format!(
+                "secret_group: group {i} does not exist ({n} groups)"
             ))
         }
-        Some(SecretGroup::Name(name)) => {
-            named(name).ok_or_else(|| ("secret_group", format!("no group named `{name}`")))?
-        }
-        None => named("secret").unwrap_or(if n > 1 { 1 } else { 0 }),
+        Some(SecretGroup::Name(name)) => info
+            .to_index(pid, name)
+            .ok_or_else(|| format!("secret_group: no group named `{name}`"))?,
+        None => info
+            .to_index(pid, "secret")
+            .unwrap_or(if n > 1 { 1 } else { 0 }),
     };
-    let re = OnceLock::new();
-    if eager {
-        let compiled = compile_regex(pattern).map_err(|e| ("pattern", e))?;
-        let _ = re.set(compiled);
-    }
-    Ok(Matcher::Regex {
-        pattern: pattern.to_string(),
-        re,
-        group,
-    })
-}
-
-fn collect_groups(h: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>)>) {
-    use regex_syntax::hir::HirKind;
-    match h.kind() {
-        HirKind::Capture(c) => {
-            out.push((c.index, c.name.as_deref().map(str::to_string)));
-            collect_groups(&c.sub, out);
-        }
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            for x in v {
-                collect_groups(x, out);
-            }
-        }
-        HirKind::Repetition(r) => collect_groups(&r.sub, out),
-        _ => {}
-    }
+    Ok((re, group))
 }
 
 /// True if a whole line follows the line in which `at` lies.
@@ -643,7 +694,11 @@ fn accept(rule: &Rule, hay: &[u8], s: usize, e: usize) -> bool {
             return false;
         }
     }
-    !rule.allow.iter().any(|re| re.is_match(secret))
+    !rule
+        .allow
+        .iter()
+        .filter_map(LazyRegex::get)
+        .any(|(re, _)| re.is_match(secret))
 }
 
 fn specificity_of(rules: &[Rule], f: &Finding) -> Specificity {
@@ -666,5 +721,76 @@ fn resolve_overlaps(rules: &[Rule], found: &mut [Finding], out: &mut Vec<Finding
             }
         }
         out.push(*f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(keywords: &str) -> RuleDb {
+        let specs = crate::pack::parse_rule_file(
+            "t.toml",
+            &format!(
+                r#"
+[[rules]]
+id = "t-word"
+name = "test"
+category = "secret"
+severity = "high"
+keywords = {keywords}
+pattern = '(?i)\btokens?[=:]\s*([A-Za-z0-9]{{8,}})'
+examples = ["token=abcdefgh12"]
+"#
+            ),
+        )
+        .unwrap();
+        RuleDb::new(specs).unwrap()
+    }
+
+    fn count(db: &RuleDb, text: &str) -> usize {
+        let mut out = Vec::new();
+        db.scan(text.as_bytes(), &mut db.scratch(), &mut out);
+        out.len()
+    }
+
+    #[test]
+    fn keyword_word_boundaries() {
+        assert_eq!(split_keyword("token"), ("token", Bounds::default()));
+        let both = Bounds {
+            left: true,
+            right: true,
+        };
+        assert_eq!(split_keyword(r"\btoken\b"), ("token", both));
+        // Too short to carry a marker: taken literally.
+        assert_eq!(split_keyword(r"a\b").0, r"a\b");
+        let t = b"tokens token_x xtoken token";
+        let b = Bounds {
+            left: false,
+            right: true,
+        };
+        let hits: Vec<bool> = [0usize, 7, 16, 22]
+            .iter()
+            .map(|&s| b.hold(t, s, s + 5))
+            .collect();
+        assert_eq!(hits, [false, true, true, true]);
+        let l = Bounds {
+            left: true,
+            right: false,
+        };
+        assert!(!l.hold(t, 16, 21) && l.hold(t, 22, 27) && l.hold(t, 0, 5));
+    }
+
+    #[test]
+    fn a_bounded_keyword_opens_no_window_inside_a_word() {
+        // The same rule finds the secret with a plain or a bounded keyword…
+        for kw in [r"['token']", r"['token\b']", r"['\btoken\b']"] {
+            assert_eq!(count(&db(kw), "x token=abcdefgh12 y"), 1, "{kw}");
+        }
+        // …but a bounded keyword skips hits inside longer words: the pattern
+        // would match `tokens=…`, yet with `token\b` no window opens there.
+        assert_eq!(count(&db(r"['token']"), "tokens=abcdefgh12"), 1);
+        assert_eq!(count(&db(r"['token\b']"), "tokens=abcdefgh12"), 0);
+        assert_eq!(count(&db(r"['token\b']"), "token=abcdefgh12"), 1);
     }
 }

@@ -100,6 +100,8 @@ pub struct RuleSpec {
     /// Literals (ASCII, matched case-insensitively) of which at least one
     /// occurs in or just before every match. They drive the prefilter: the
     /// regex only runs near a keyword hit. Required unless `finder` is set.
+    /// `\b` at either end (`'token\b'`) means no ASCII letter or digit may
+    /// touch the keyword on that side for the hit to count.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Regex (Rust `regex` syntax, bytes, Unicode off unless `(?u)`).
@@ -262,7 +264,8 @@ impl RuleSpec {
                 p("max_len", format!("{m} is outside 1..={MAX_RULE_LEN}"));
             }
         }
-        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external") {
+        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external")
+        {
             p("examples", "a rule needs at least one example".into());
         }
     }
