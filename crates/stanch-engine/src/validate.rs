@@ -412,30 +412,31 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     // Elided or x-ed out: sk-ant-api03-..., AIzaSyXXXXXXXXXXXXXXXX. (Long
     // values may end in dots for real: GCP `ya29.c.` tokens are dot-padded.)
     let undotted = lower.len() - lower.iter().rev().take_while(|&&b| b == b'.').count();
-    if (lower.len() - undotted >= 3 && undotted <= 24)
-        || memchr::memmem::find(lower, "\u{2026}".as_bytes()).is_some()
-    {
+    if lower.len() - undotted >= 3 && undotted <= 24 {
         return true;
     }
-    if memchr::memmem::find(lower, b"xxxxxxxx").is_some() {
-        return true;
-    }
-    const CONTAINS: &[&[u8]] = &[
-        b"your_",
-        b"your-",
-        b"yourtoken",
-        b"yourapikey",
-        b"yourpassword",
-        b"_here",
-        b"-here",
-        b"example",
-        b"replace_me",
-        b"replace-me",
-        b"redacted",
-    ];
-    CONTAINS
-        .iter()
-        .any(|w| memchr::memmem::find(lower, w).is_some())
+    // Elided (…), x-ed out, or a template word (your_token_here, example).
+    // One automaton pass: this runs for every candidate of every finder.
+    static WORDS_IN: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([
+                "\u{2026}",
+                "xxxxxxxx",
+                "your_",
+                "your-",
+                "yourtoken",
+                "yourapikey",
+                "yourpassword",
+                "_here",
+                "-here",
+                "example",
+                "replace_me",
+                "replace-me",
+                "redacted",
+            ])
+            .expect("fixed literals")
+        });
+    WORDS_IN.is_match(lower)
 }
 
 /// True if `hay[s..e]` lies inside one of stanch's own replacement markers:
