@@ -76,6 +76,7 @@ impl fmt::Display for Severity {
 /// How specific a rule is; when findings overlap, the more specific rule names
 /// the span. A provider-format rule (`ghp_…`) beats a header rule
 /// (`Authorization: Bearer …`), which beats a generic assignment (`token=…`).
+/// An exact known value (a registered secret or a canary) beats every pattern.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Specificity {
@@ -83,6 +84,7 @@ pub enum Specificity {
     Context,
     #[default]
     Provider,
+    Exact,
 }
 
 /// One rule as written in a rule file.
@@ -262,7 +264,8 @@ impl RuleSpec {
                 p("max_len", format!("{m} is outside 1..={MAX_RULE_LEN}"));
             }
         }
-        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external") {
+        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external")
+        {
             p("examples", "a rule needs at least one example".into());
         }
     }
