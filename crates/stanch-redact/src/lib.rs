@@ -15,6 +15,7 @@
 //!   encoding by an engine extension.
 //! - [`canary`]: minting canary tokens and the canary file format.
 
+pub mod canary;
 pub mod key;
 pub mod redactor;
 pub mod stream;
