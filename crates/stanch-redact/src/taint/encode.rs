@@ -305,7 +305,7 @@ mod tests {
         // serde_json agrees with the default form.
         let s = std::str::from_utf8(v).unwrap();
         let enc = serde_json::to_string(s).unwrap();
-        assert!(has(v, enc[1..enc.len() - 1].as_bytes()), "{enc}");
+        assert!(has(v, &enc.as_bytes()[1..enc.len() - 1]), "{enc}");
     }
 
     #[test]

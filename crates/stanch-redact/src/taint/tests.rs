@@ -199,3 +199,39 @@ fn binary_and_truncated_input_never_panics() {
     }
     scan(&db, b"\xff\xfe\x00==//++--__");
 }
+
+#[test]
+fn streaming_a_huge_line_redacts_every_planted_form() {
+    // One line far longer than a chunk, with encoded forms planted around
+    // where the stream cuts it: every form is redacted whole, as in one buffer.
+    let (db, _) = db_with(&[(SECRET, TaintKind::Registered)]);
+    let r = crate::Redactor::new(
+        db,
+        crate::Key::parse(&[b'k'; 32]).unwrap(),
+        crate::Policy::default(),
+    );
+    let b64 = STANDARD.encode([b"user:".as_slice(), SECRET].concat());
+    let h = hex::encode(SECRET);
+    let mut line = Vec::new();
+    let step = 61_003;
+    while line.len() < 1_200_000 {
+        line.extend(std::iter::repeat_n(b'.', step));
+        line.push(b' ');
+        line.extend_from_slice(if line.len() % 2 == 0 {
+            b64.as_bytes()
+        } else {
+            h.as_bytes()
+        });
+        line.push(b' ');
+    }
+    line.push(b'\n');
+    let mut s = r.db().scratch();
+    let mut f = Vec::new();
+    let whole = r.redact(&line, &mut s, &mut f).into_owned();
+    let mut streamed = Vec::new();
+    crate::stream::redact_stream(&r, &mut s, &line[..], &mut streamed, 1).unwrap();
+    assert_eq!(whole, streamed);
+    let text = String::from_utf8(streamed).unwrap();
+    assert!(!text.contains(&b64) && !text.contains(&h));
+    assert!(text.matches("[REDACTED:registered-secret]").count() >= 19);
+}
