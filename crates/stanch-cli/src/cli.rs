@@ -24,7 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Copy input to output with secrets and personal data replaced.
     Redact(RedactArgs),
-    /// Report secrets and personal data (a CI gate: exit 1 on findings).
+    /// Report secrets and personal data (a CI gate: exit 1 on findings, 3 on
+    /// a canary token).
     Scan(ScanArgs),
     /// List and check rules.
     Rules(RulesArgs),

@@ -30,6 +30,10 @@ pub use load::{from_env_globs, parse_taint_file, TaintValue};
 /// Values shorter than this are refused: they would match everywhere.
 pub const MIN_LEN: usize = 8;
 
+/// Values longer than this are refused: every value's encoded forms widen
+/// the overlap a stream keeps between chunks.
+pub const MAX_LEN: usize = 16 * 1024;
+
 /// How far a base64 match is widened on each side to cover the whole
 /// encoded string. Longer runs are redacted in pieces of at most
 /// [`TaintSet::max_window`] bytes.
@@ -143,7 +147,8 @@ impl TaintBuilder {
     }
 
     /// Expands every value into its encoded forms and compiles the matcher.
-    /// Warns (by origin) about values shorter than [`MIN_LEN`] and about
+    /// Warns (by origin) about values shorter than [`MIN_LEN`] or longer
+    /// than [`MAX_LEN`] and about
     /// values whose rule is not in `db` (disabled); those are left out.
     pub fn build(self, db: &RuleDb) -> Result<(TaintSet, Vec<TaintWarning>), TaintError> {
         let mut warnings = Vec::new();
@@ -156,6 +161,16 @@ impl TaintBuilder {
                     origin: e.origin.clone(),
                     message: format!(
                         "value is shorter than {MIN_LEN} bytes ({} bytes); not registered",
+                        e.value.len()
+                    ),
+                });
+                continue;
+            }
+            if e.value.len() > MAX_LEN {
+                warnings.push(TaintWarning {
+                    origin: e.origin.clone(),
+                    message: format!(
+                        "value is longer than {MAX_LEN} bytes ({} bytes); not registered",
                         e.value.len()
                     ),
                 });

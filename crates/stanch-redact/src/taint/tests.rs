@@ -123,11 +123,13 @@ fn short_and_empty_values_are_refused_by_origin() {
     let mut b = TaintBuilder::new();
     b.add(z(b"hunter2"), "$SHORT_ONE", TaintKind::Registered)
         .add(z(b""), "$EMPTY", TaintKind::Registered)
-        .add(z(b"long-enough-value"), "$OK", TaintKind::Registered);
-    assert_eq!(b.len(), 2);
+        .add(z(b"long-enough-value"), "$OK", TaintKind::Registered)
+        .add(z(&[b'x'; MAX_LEN + 1]), "$HUGE", TaintKind::Registered);
+    assert_eq!(b.len(), 3);
     let (set, w) = b.build(&base).unwrap();
     assert_eq!(set.values(), 1);
-    assert_eq!(w.len(), 1);
+    assert_eq!(w.len(), 2);
+    assert!(w[1].to_string().starts_with("$HUGE: value is longer than"));
     let msg = w[0].to_string();
     assert!(msg.starts_with("$SHORT_ONE: "), "{msg}");
     assert!(!msg.contains("hunter2"), "{msg}");
