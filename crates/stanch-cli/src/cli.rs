@@ -9,7 +9,8 @@ use std::path::PathBuf;
     version,
     about = "Find and redact secrets and personal data in logs, traces and prompts",
     long_about = "Find and redact secrets and personal data in logs, traces and prompts.\n\n\
-        Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error."
+        Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error, \
+        3 `scan` found a canary token (before 1 and 2: a canary sighting is a leak)."
 )]
 pub struct Cli {
     /// Config file (rules, styles, key file).
@@ -23,12 +24,15 @@ pub struct Cli {
 pub enum Command {
     /// Copy input to output with secrets and personal data replaced.
     Redact(RedactArgs),
-    /// Report secrets and personal data (a CI gate: exit 1 on findings).
+    /// Report secrets and personal data (a CI gate: exit 1 on findings, 3 on
+    /// a canary token).
     Scan(ScanArgs),
     /// List and check rules.
     Rules(RulesArgs),
     /// Manage the pseudonym/fingerprint key.
     Key(KeyArgs),
+    /// Mint and list canary tokens (honeytokens): any sighting is a leak.
+    Canary(CanaryArgs),
 }
 
 /// Options shared by `redact` and `scan`.
@@ -44,6 +48,19 @@ pub struct Common {
     /// Turn off a rule by id (`prefix*` for a family); repeatable.
     #[arg(long = "disable-rule", value_name = "ID")]
     pub disable: Vec<String>,
+    /// Register the values of environment variables whose name matches
+    /// (`AWS_*`, `*_TOKEN`, an exact name) as secrets, found in any
+    /// encoding; repeatable.
+    #[arg(long = "taint-env", value_name = "NAME_OR_GLOB")]
+    pub taint_env: Vec<String>,
+    /// Register the values in a file (one per line, or a .env file) as
+    /// secrets, found in any encoding; repeatable.
+    #[arg(long = "taint-file", value_name = "PATH")]
+    pub taint_files: Vec<PathBuf>,
+    /// Canary file (else the config's canary.file, $STANCH_CANARY_FILE,
+    /// or .stanch/canaries.toml if it exists).
+    #[arg(long, value_name = "PATH")]
+    pub canary_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +207,62 @@ pub enum RulesCommand {
 pub enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CanaryArgs {
+    #[command(subcommand)]
+    pub command: CanaryCommand,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CanaryKindArg {
+    Aws,
+    Github,
+    Slack,
+    Stripe,
+    Generic,
+}
+
+impl CanaryKindArg {
+    pub fn to_kind(self) -> stanch_redact::canary::CanaryKind {
+        use stanch_redact::canary::CanaryKind as K;
+        match self {
+            CanaryKindArg::Aws => K::Aws,
+            CanaryKindArg::Github => K::Github,
+            CanaryKindArg::Slack => K::Slack,
+            CanaryKindArg::Stripe => K::Stripe,
+            CanaryKindArg::Generic => K::Generic,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CanaryCommand {
+    /// Mint a realistic-looking token, append it to the canary file (mode
+    /// 0600) and print it, to be planted where a leak would pick it up.
+    /// `stanch scan` exits 3 when it sees it; `stanch redact` reports it.
+    New {
+        #[arg(long, value_enum, default_value = "generic")]
+        kind: CanaryKindArg,
+        /// Where the canary is planted (kept in the canary file).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        /// Canary file (else the config's canary.file, $STANCH_CANARY_FILE,
+        /// or .stanch/canaries.toml).
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// List canaries: kind, created, note and keyed fingerprints (never the
+    /// values).
+    List {
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// Key file for the fingerprints (else $STANCH_KEY, $STANCH_KEY_FILE,
+        /// the config's key_file, or a random per-run key).
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -7,12 +7,14 @@ use crate::config::Config;
 use crate::input::{plain_sources, Source};
 use anyhow::{bail, Context, Result};
 use stanch_redact::stream::{scan_stream, DEFAULT_CHUNK};
+use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::Redactor;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
 pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
+    let db = crate::taint::attach(config, &args.common, db)?.db;
     let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
     let mut policy = config.policy();
     if let Some(s) = args.style {
@@ -66,7 +68,7 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
                     continue;
                 }
             };
-            redact_one(&redactor, reader, &mut out, &mut counts)
+            redact_one(&redactor, &s.display(), reader, &mut out, &mut counts)
                 .with_context(|| format!("while redacting {}", s.display()))?;
         }
         out.flush()?;
@@ -81,20 +83,34 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     Ok(if failed { 2 } else { 0 })
 }
 
+/// Redacts one input; a canary token is also reported on stderr by rule id
+/// and `input:line` (never its value).
 fn redact_one(
     redactor: &Redactor,
+    name: &str,
     reader: impl std::io::Read,
     out: &mut dyn Write,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
     let db = redactor.db();
     let mut scratch = db.scratch();
+    let canary = db.lookup(stanch_redact::taint::CANARY_RULE);
+    let mut line: u64 = 1;
     scan_stream(
         db,
         &mut scratch,
         reader,
         DEFAULT_CHUNK,
         |_, bytes, findings| {
+            let mut pos = 0;
+            for f in findings.iter().filter(|f| Some(f.rule) == canary) {
+                line += memchr::memchr_iter(b'\n', &bytes[pos..f.start]).count() as u64;
+                pos = f.start;
+                eprintln!("stanch: canary token found: {CANARY_RULE} at {name}:{line}");
+            }
+            if canary.is_some() {
+                line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
+            }
             for f in findings.iter().filter(|f| redactor.applies(f)) {
                 *counts.entry(db.rule(f.rule).id().to_string()).or_default() += 1;
             }
@@ -123,7 +139,7 @@ fn redact_in_place(
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
         let mut w = BufWriter::new(tmp.as_file());
-        redact_one(redactor, input, &mut w, counts)
+        redact_one(redactor, &path.display().to_string(), input, &mut w, counts)
             .with_context(|| format!("while redacting {}", path.display()))?;
         w.flush()?;
     }

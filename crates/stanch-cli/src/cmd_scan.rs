@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use stanch_engine::{RuleDb, Severity};
 use stanch_redact::stream::{scan_stream, DEFAULT_CHUNK};
+use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::{Key, KeyOrigin};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,6 +19,8 @@ use std::sync::Mutex;
 
 pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
+    let crate::taint::Attached { db, canary_file } =
+        crate::taint::attach(config, &args.common, db)?;
     let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
     let baseline = match &args.baseline {
         Some(p) => {
@@ -36,7 +39,14 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         .map(|s| s.to_engine())
         .or(config.fail_on)
         .unwrap_or(Severity::Low);
-    let sources = walk(&args.paths, args.no_ignore)?;
+    let mut sources = walk(&args.paths, args.no_ignore)?;
+    if let Some(own) = canary_file.and_then(|p| p.canonicalize().ok()) {
+        // The canary file holds the canaries: seeing them there is no leak.
+        sources.retain(|s| match s {
+            Source::File(p) => p.canonicalize().ok().as_ref() != Some(&own),
+            Source::Stdin => true,
+        });
+    }
 
     let progress = make_progress(&args, &sources);
     let ctx = ScanCtx {
@@ -90,6 +100,11 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     }
     out.flush()?;
     eprintln!("{}", summary.line());
+    let canaries = hits.iter().filter(|h| h.rule_id == CANARY_RULE).count();
+    if canaries > 0 {
+        eprintln!("stanch: canary token found ({canaries} sighting(s)): treat this as a leak");
+        return Ok(3);
+    }
     if errors > 0 {
         return Ok(2);
     }

@@ -22,6 +22,28 @@ pub struct RawConfig {
     pub scan: RawScan,
     #[serde(default)]
     pub rules: RawRules,
+    #[serde(default)]
+    pub taint: RawTaint,
+    #[serde(default)]
+    pub canary: RawCanary,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTaint {
+    /// Environment variable names or globs (`AWS_*`) whose values are registered secrets.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// Taint files (one value per line, or .env), relative to the config file.
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCanary {
+    /// Canary file, relative to the config file.
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +105,9 @@ pub struct Config {
     pub disable: Vec<String>,
     pub overrides: Vec<RawOverride>,
     pub add: Vec<RuleSpec>,
+    pub taint_env: Vec<String>,
+    pub taint_files: Vec<PathBuf>,
+    pub canary_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -121,6 +146,13 @@ impl Config {
                 sv
             })
         };
+        for (i, p) in raw.taint.env.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(p) {
+                errors.push(format!(
+                    "field `taint.env[{i}]`: invalid name glob `{p}`: {e}"
+                ));
+            }
+        }
         let cfg = Config {
             source: Some(path.to_path_buf()),
             key_file: raw.key_file.map(|p| dir.join(p)),
@@ -142,6 +174,9 @@ impl Config {
                     r
                 })
                 .collect(),
+            taint_env: raw.taint.env,
+            taint_files: raw.taint.files.iter().map(|p| dir.join(p)).collect(),
+            canary_file: raw.canary.file.map(|p| dir.join(p)),
         };
         if !errors.is_empty() {
             bail!(
@@ -252,6 +287,23 @@ mod tests {
         assert!(e.contains("redact.style"), "{e}");
         assert!(e.contains("redact.min_severity"), "{e}");
         assert!(e.contains("stanch.toml"), "{e}");
+    }
+
+    #[test]
+    fn taint_and_canary_sections() {
+        let c =
+            load("[taint]\nenv = [\"AWS_*\"]\nfiles = [\"t.env\"]\n[canary]\nfile = \"c.toml\"\n")
+                .unwrap();
+        assert_eq!(c.taint_env, ["AWS_*"]);
+        assert!(c.taint_files[0].ends_with("t.env") && c.taint_files[0].is_absolute());
+        assert!(c.canary_file.unwrap().ends_with("c.toml"));
+        let e = load("[taint]\nenv = [\"[\"]\n").unwrap_err().to_string();
+        assert!(
+            e.contains("taint.env[0]") && e.contains("stanch.toml"),
+            "{e}"
+        );
+        let e = format!("{:#}", load("[canary]\nfiles = []\n").unwrap_err());
+        assert!(e.contains("files"), "{e}");
     }
 
     #[test]

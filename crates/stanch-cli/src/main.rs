@@ -5,11 +5,16 @@
 //! resolves the user's key; each subcommand lives in `cmd_*`; `report` renders
 //! scan findings (text, JSON, JSONL, SARIF) and `baseline` suppresses known ones.
 //!
-//! Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error.
+//! `taint` attaches registered secrets and canaries (stanch-redact's taint
+//! extension) to the rule set of `redact` and `scan`; `cmd_canary` mints them.
+//!
+//! Exit codes: 0 nothing found (or redaction done), 1 findings, 2 error,
+//! 3 `scan` saw a canary token.
 //! A closed output pipe (`stanch scan … | head`) exits 0 quietly.
 
 mod baseline;
 mod cli;
+mod cmd_canary;
 mod cmd_key;
 mod cmd_redact;
 mod cmd_rules;
@@ -18,6 +23,7 @@ mod config;
 mod input;
 mod keys;
 mod report;
+mod taint;
 
 use std::process::ExitCode;
 
@@ -43,6 +49,7 @@ fn run(args: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Scan(a) => cmd_scan::run(&config, a),
         cli::Command::Rules(a) => cmd_rules::run(&config, a),
         cli::Command::Key(a) => cmd_key::run(a),
+        cli::Command::Canary(a) => cmd_canary::run(&config, a),
     }
 }
 

@@ -76,6 +76,7 @@ impl fmt::Display for Severity {
 /// How specific a rule is; when findings overlap, the more specific rule names
 /// the span. A provider-format rule (`ghp_…`) beats a header rule
 /// (`Authorization: Bearer …`), which beats a generic assignment (`token=…`).
+/// An exact known value (a registered secret or a canary) beats every pattern.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Specificity {
@@ -83,6 +84,7 @@ pub enum Specificity {
     Context,
     #[default]
     Provider,
+    Exact,
 }
 
 /// One rule as written in a rule file.

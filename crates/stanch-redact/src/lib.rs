@@ -11,11 +11,16 @@
 //!   writing text with every byte outside a finding unchanged.
 //! - [`stream`]: the same over `Read`/`Write` in bounded memory, handing on
 //!   complete lines as soon as they arrive.
+//! - [`taint`]: registered secrets and canaries, found in any common
+//!   encoding by an engine extension.
+//! - [`canary`]: minting canary tokens and the canary file format.
 
+pub mod canary;
 pub mod key;
 pub mod redactor;
 pub mod stream;
 pub mod style;
+pub mod taint;
 
 pub use key::{Key, KeyOrigin};
 pub use redactor::{Policy, Redactor, Stats};
