@@ -262,7 +262,8 @@ impl RuleSpec {
                 p("max_len", format!("{m} is outside 1..={MAX_RULE_LEN}"));
             }
         }
-        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external") {
+        if self.examples.is_empty() && !self.imported && self.finder.as_deref() != Some("external")
+        {
             p("examples", "a rule needs at least one example".into());
         }
     }

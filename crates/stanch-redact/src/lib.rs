@@ -9,9 +9,12 @@
 //!   `****`, `[HASH:rule:…]`.
 //! - [`redactor`]: policy (which findings, which style), span merging, and
 //!   writing text with every byte outside a finding unchanged.
+//! - [`decode`]: an engine extension that finds secrets inside base64,
+//!   URL-encoding and JSON escapes by scanning the decoded text.
 //! - [`stream`]: the same over `Read`/`Write` in bounded memory, handing on
 //!   complete lines as soon as they arrive.
 
+pub mod decode;
 pub mod key;
 pub mod redactor;
 pub mod stream;
