@@ -18,6 +18,7 @@ use std::sync::Mutex;
 
 pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
+    let db = crate::extensions::add(config, db);
     let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
     let baseline = match &args.baseline {
         Some(p) => {

@@ -31,6 +31,8 @@ pub struct RawRedact {
     pub secret_style: Option<String>,
     pub pii_style: Option<String>,
     pub min_severity: Option<String>,
+    /// Look for secrets inside base64, URL-encoding and JSON escapes (default true).
+    pub decode: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +81,8 @@ pub struct Config {
     pub pii_style: Option<Style>,
     pub min_severity: Option<Severity>,
     pub fail_on: Option<Severity>,
+    /// `[redact] decode`; unset means on.
+    pub decode: Option<bool>,
     pub rule_files: Vec<PathBuf>,
     pub disable: Vec<String>,
     pub overrides: Vec<RawOverride>,
@@ -130,6 +134,7 @@ impl Config {
             pii_style: style("redact.pii_style", &raw.redact.pii_style, &mut errors),
             min_severity: sev("redact.min_severity", &raw.redact.min_severity, &mut errors),
             fail_on: sev("scan.fail_on", &raw.scan.fail_on, &mut errors),
+            decode: raw.redact.decode,
             rule_files: raw.rules.files.iter().map(|p| dir.join(p)).collect(),
             disable: raw.rules.disable,
             overrides: raw.rules.overrides,
