@@ -8,8 +8,9 @@
 //! - base64: the whole run, under the most severe inner finding's rule
 //!   (severity ≥ low); `user:password` in an auth context (`Basic `,
 //!   `"auth":`, `_auth=`) is reported as `encoded-credential`;
-//! - URL-encoding and JSON escapes: each inner finding mapped back to the
-//!   exact escaped bytes (never splitting an escape).
+//! - URL-encoding and JSON escapes: each inner secret finding mapped back to
+//!   the exact escaped bytes (never splitting an escape); PII is left to the
+//!   raw scan, which handles it in these encodings already.
 //!
 //! Work is bounded: decoded pieces are gathered into one batch (separated by
 //! line ends) and scanned together, at most [`WINDOW`] decoded bytes per
@@ -20,7 +21,7 @@
 mod forms;
 
 use forms::{B64Run, Escaped};
-use stanch_engine::{Extension, Finding, RuleDb, RuleId, Scratch, Severity};
+use stanch_engine::{Category, Extension, Finding, RuleDb, RuleId, Scratch, Severity};
 use std::cell::{Cell, RefCell};
 
 /// Decoding nests at most this deep (base64 inside URL-encoding…).
@@ -187,6 +188,12 @@ impl Batch {
                             p.best = Some(f.rule);
                         }
                     }
+                    // PII finders are shape matchers: on decoded text their
+                    // edges can differ from the raw text's (`:pa%2A10@host`
+                    // decodes to `:pa*10@host`, where `10@host` looks like
+                    // an email). The raw scan already handles PII in these
+                    // encodings (`%40`, `\"email\"`), so only secrets map back.
+                    Kind::Mapped { .. } if db.rule(f.rule).category() == Category::Pii => {}
                     Kind::Mapped { base, map_at } => {
                         let len = p.dec_end - p.dec_start;
                         let map = &self.map[map_at..=map_at + len];
@@ -445,6 +452,20 @@ mod tests {
         let text = format!("h=Authorization%3A%20Bearer%20{GHP}%0A");
         let f = found(&text);
         assert!(f.iter().any(|(_, t)| t.contains(GHP)), "{f:?}");
+    }
+
+    #[test]
+    fn pii_shapes_in_decoded_text_are_left_to_the_raw_scan() {
+        // Decoded, `%2A` is `*`, and `10@clickhouse.analytics.svc` would look
+        // like an email: only the password is reported.
+        let text = "url=clickhouse://svc:Purpl3%2A10@clickhouse.analytics.svc:9000/default";
+        assert_eq!(
+            found(text),
+            [(
+                "url-userinfo-password".to_string(),
+                "Purpl3%2A10".to_string()
+            )]
+        );
     }
 
     #[test]

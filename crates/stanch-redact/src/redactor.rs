@@ -322,7 +322,8 @@ mod tests {
         let mut s = r.db().scratch();
         let mut f = Vec::new();
         let mut map = RestoreMap::new();
-        let text = b"user bob@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 cc bob@acme.io";
+        let text =
+            b"user bob@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 cc bob@acme.io";
         let out = r
             .redact_recording(text, &mut s, &mut f, &mut map)
             .into_owned();
@@ -336,7 +337,8 @@ mod tests {
         );
         let mut w = Vec::new();
         let mut map2 = RestoreMap::new();
-        r.write_redacted_recording(text, &f, &mut w, &mut map2).unwrap();
+        r.write_redacted_recording(text, &f, &mut w, &mut map2)
+            .unwrap();
         assert_eq!(w, out);
         assert_eq!(map2.len(), 1);
     }

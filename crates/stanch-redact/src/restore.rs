@@ -44,7 +44,11 @@ impl std::fmt::Debug for RestoreMap {
 }
 
 fn parse_hex8(h: &[u8]) -> Option<u32> {
-    if h.len() != 8 || !h.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+    if h.len() != 8
+        || !h
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
         return None;
     }
     u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
@@ -270,7 +274,9 @@ impl Restorer<'_> {
         if until <= self.ctx {
             return;
         }
-        let (end, _) = self.map.restore_into(&self.buf, self.ctx, until, false, out);
+        let (end, _) = self
+            .map
+            .restore_into(&self.buf, self.ctx, until, false, out);
         let keep_from = end.saturating_sub(LEFT);
         self.buf.drain(..keep_from);
         self.ctx = end - keep_from;

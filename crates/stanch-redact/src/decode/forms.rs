@@ -54,31 +54,39 @@ pub struct B64Run {
 /// runs whose characters cannot encode text are dropped before decoding.
 pub fn base64_runs(hay: &[u8], max: usize, mut f: impl FnMut(B64Run)) {
     let n = hay.len();
+    let class = |i: usize| B64_CLASS[hay[i] as usize];
+    // `i` is where the next run may start (`hay[i - 1]` is not base64).
+    // Skip ahead: a run of MIN_B64_RUN starting in `i..=j` covers `j`, so a
+    // non-base64 byte at `j` rules the whole stretch out with one look.
     let mut i = 0;
-    while i < n {
-        while i < n && B64_CLASS[hay[i] as usize] == 0 {
-            i += 1;
+    while i + MIN_B64_RUN <= n {
+        let j = i + MIN_B64_RUN - 1;
+        if class(j) == 0 {
+            i = j + 1;
+            continue;
         }
-        let start = i;
-        let mut flags = 0u8;
-        while i < n {
-            let c = B64_CLASS[hay[i] as usize];
-            if c == 0 {
-                break;
-            }
-            flags |= c;
-            i += 1;
+        let mut start = j;
+        while start > i && class(start - 1) != 0 {
+            start -= 1;
         }
-        let end = i;
+        let mut end = j + 1;
+        while end < n && class(end) != 0 {
+            end += 1;
+        }
+        i = end + 1;
         let len = end - start;
-        if len < MIN_B64_RUN || len > max || len % 4 == 1 || flags & 6 == 6 {
+        if len < MIN_B64_RUN || len > max || len % 4 == 1 {
+            continue;
+        }
+        let run = &hay[start..end];
+        let flags = run.iter().fold(0, |acc, &b| acc | B64_CLASS[b as usize]);
+        if flags & 6 == 6 {
             continue;
         }
         let mut padded = end;
         while padded < n && padded - end < 2 && hay[padded] == b'=' {
             padded += 1;
         }
-        let run = &hay[start..end];
         // JWT segments belong to the jwt rules.
         let dotted = (start > 0 && hay[start - 1] == b'.') || hay.get(padded) == Some(&b'.');
         if dotted && run.starts_with(b"eyJ") {
@@ -409,6 +417,25 @@ mod tests {
             "sha512-3NvNq0bdKb0rlbTK2J7m0q9v6m2kR5Yb5yN8p2w3Q1Z2o5pLq9bZQ==",
         ] {
             assert!(runs(s).is_empty(), "{s}: {:?}", runs(s));
+        }
+    }
+
+    #[test]
+    fn skipping_scan_finds_runs_at_every_offset_and_length() {
+        let word = "dXNlcjpodW50ZXIyLXBhc3M=";
+        for pre in ["", " ", "ab ", "x.y-z ", "0123456789abcdef0123 ", "k:"] {
+            for cut in [16, 20, 23] {
+                let w = &word[..cut];
+                let s = format!("{pre}{w} tail");
+                let mut got = Vec::new();
+                base64_runs(s.as_bytes(), 1 << 16, |r| got.push((r.start, r.end)));
+                let want: Vec<(usize, usize)> = if cut % 4 == 1 {
+                    vec![]
+                } else {
+                    vec![(pre.len(), pre.len() + cut)]
+                };
+                assert_eq!(got, want, "{s}");
+            }
         }
     }
 
