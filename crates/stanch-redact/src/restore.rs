@@ -290,3 +290,86 @@ impl Restorer<'_> {
         self.ctx = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map() -> RestoreMap {
+        let mut m = RestoreMap::new();
+        assert!(m.record("email", "1a2b3c4d", b"Bob.Lee@Acme.io"));
+        assert!(m.record("phone", "00ff00ff", b"+1 415 555 0100"));
+        m
+    }
+
+    fn restore(m: &RestoreMap, s: &str) -> String {
+        String::from_utf8(m.restore(s.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn restores_both_shapes_and_leaves_unknown_ones() {
+        let m = map();
+        assert_eq!(
+            restore(&m, "mail <email:1a2b3c4d>, call <phone:00ff00ff>."),
+            "mail Bob.Lee@Acme.io, call +1 415 555 0100."
+        );
+        assert_eq!(restore(&m, "to u-1a2b3c4d@acme.io."), "to Bob.Lee@Acme.io.");
+        assert_eq!(
+            restore(&m, "q=u-1a2b3c4d%40acme.io&x"),
+            "q=Bob.Lee@Acme.io&x"
+        );
+        for s in [
+            "<email:deadbeef> <ssn:1a2b3c4d> <email:1a2b3c4> <Email:1a2b3c4d>",
+            "u-1a2b3c4d@other.io xu-1a2b3c4d@acme.io u-1a2b3c4d@acme.io.evil.com",
+            "u-1a2b3c4d u-1a2b3c4d@ <email:1a2b3c4d <",
+        ] {
+            assert_eq!(restore(&m, s), s);
+            assert!(matches!(m.restore(s.as_bytes()), Cow::Borrowed(_)));
+        }
+    }
+
+    #[test]
+    fn record_rejects_malformed_and_counts_collisions() {
+        let mut m = map();
+        assert!(!m.record("email", "1A2B3C4D", b"x"));
+        assert!(!m.record("e mail", "1a2b3c4d", b"x"));
+        assert!(m.record("email", "1a2b3c4d", b"Bob.Lee@Acme.io"));
+        assert!(!m.record("email", "1a2b3c4d", b"someone@else.io"));
+        assert_eq!((m.len(), m.collisions()), (2, 1));
+        assert_eq!(restore(&m, "<email:1a2b3c4d>"), "Bob.Lee@Acme.io");
+        m.clear();
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn debug_shows_counts_only() {
+        let m = map();
+        let d = format!("{m:?} {:?}", m.restorer());
+        assert!(!d.contains("Bob") && !d.contains("415"), "{d}");
+        assert!(d.contains("entries: 2"), "{d}");
+    }
+
+    #[test]
+    fn streaming_equals_whole_for_every_split() {
+        let m = map();
+        let text = "a <email:1a2b3c4d> b u-1a2b3c4d@acme.io c <phone:00ff00ff>".repeat(3);
+        let whole = m.restore(text.as_bytes()).into_owned();
+        for step in 1..text.len() {
+            let mut r = m.restorer();
+            let mut out = Vec::new();
+            for c in text.as_bytes().chunks(step) {
+                r.push(c, &mut out);
+            }
+            r.finish(&mut out);
+            assert_eq!(out, whole, "step {step}");
+        }
+        // Long input: only a bounded tail is held back.
+        let long = "x".repeat(10_000) + "<email:1a2b3c4d>";
+        let mut r = m.restorer();
+        let mut out = Vec::new();
+        r.push(long.as_bytes(), &mut out);
+        assert!(out.len() >= long.len() - MAX_SPAN - 1);
+        r.finish(&mut out);
+        assert!(out.ends_with(b"Bob.Lee@Acme.io"));
+    }
+}
