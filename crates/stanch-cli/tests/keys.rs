@@ -15,11 +15,7 @@ fn stanch() -> Command {
 fn key_new_writes_a_private_hex_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("stanch.key");
-    let out = stanch()
-        .args(["key", "new"])
-        .arg(&path)
-        .assert()
-        .success();
+    let out = stanch().args(["key", "new"]).arg(&path).assert().success();
     let o = out.get_output();
     let text = std::fs::read_to_string(&path).unwrap();
     let hex = text.trim_end_matches('\n');

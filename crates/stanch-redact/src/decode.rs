@@ -276,12 +276,10 @@ impl Decoder {
 
     /// Decodes `hay[s..e]` window by window into the batch.
     fn escaped(
-        &self,
         db: &RuleDb,
         form: Escaped,
         hay: &[u8],
-        s: usize,
-        e: usize,
+        (s, e): (usize, usize),
         batch: &mut Batch,
         out: &mut Vec<Finding>,
     ) {
@@ -340,13 +338,13 @@ impl Extension for Decoder {
         if self.url {
             forms::url_tokens(hay, |s, e| {
                 let b = batch.get_or_insert_with(Batch::default);
-                self.escaped(db, Escaped::Url, hay, s, e, b, out);
+                Self::escaped(db, Escaped::Url, hay, (s, e), b, out);
             });
         }
         if self.json {
             forms::json_segments(hay, |s, e| {
                 let b = batch.get_or_insert_with(Batch::default);
-                self.escaped(db, Escaped::Json, hay, s, e, b, out);
+                Self::escaped(db, Escaped::Json, hay, (s, e), b, out);
             });
         }
         if let Some(mut b) = batch {
