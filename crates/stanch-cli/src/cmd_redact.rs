@@ -15,6 +15,7 @@ use std::io::{BufWriter, Write};
 pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
     let db = crate::taint::attach(config, &args.common, db)?.db;
+    let db = crate::extensions::add(config, db);
     let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
     let mut policy = config.policy();
     if let Some(s) = args.style {

@@ -21,6 +21,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
     let crate::taint::Attached { db, canary_file } =
         crate::taint::attach(config, &args.common, db)?;
+    let db = crate::extensions::add(config, db);
     let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
     let baseline = match &args.baseline {
         Some(p) => {

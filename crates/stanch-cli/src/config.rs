@@ -5,7 +5,7 @@
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use stanch_engine::{pack, RuleDb, RuleSpec, Severity};
-use stanch_redact::{Policy, Style};
+use stanch_redact::{EmailDomain, Policy, Style};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,6 +53,11 @@ pub struct RawRedact {
     pub secret_style: Option<String>,
     pub pii_style: Option<String>,
     pub min_severity: Option<String>,
+    /// Look for secrets inside base64, URL-encoding and JSON escapes (default true).
+    pub decode: Option<bool>,
+    /// Email pseudonyms: "hide" (`<email:1a2b3c4d>`, default) or "keep"
+    /// the domain (`u-1a2b3c4d@acme.com`).
+    pub email_domain: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,6 +106,9 @@ pub struct Config {
     pub pii_style: Option<Style>,
     pub min_severity: Option<Severity>,
     pub fail_on: Option<Severity>,
+    /// `[redact] decode`; unset means on.
+    pub decode: Option<bool>,
+    pub email_domain: Option<EmailDomain>,
     pub rule_files: Vec<PathBuf>,
     pub disable: Vec<String>,
     pub overrides: Vec<RawOverride>,
@@ -162,6 +170,16 @@ impl Config {
             pii_style: style("redact.pii_style", &raw.redact.pii_style, &mut errors),
             min_severity: sev("redact.min_severity", &raw.redact.min_severity, &mut errors),
             fail_on: sev("scan.fail_on", &raw.scan.fail_on, &mut errors),
+            decode: raw.redact.decode,
+            email_domain: raw.redact.email_domain.as_deref().and_then(|s| {
+                let d = EmailDomain::parse(s);
+                if d.is_none() {
+                    errors.push(format!(
+                        "field `redact.email_domain`: unknown value `{s}` (keep, hide)"
+                    ));
+                }
+                d
+            }),
             rule_files: raw.rules.files.iter().map(|p| dir.join(p)).collect(),
             disable: raw.rules.disable,
             overrides: raw.rules.overrides,
@@ -264,6 +282,9 @@ impl Config {
         if let Some(s) = self.min_severity {
             p.min_severity = s;
         }
+        if let Some(d) = self.email_domain {
+            p.email_domain = d;
+        }
         p
     }
 }
@@ -304,6 +325,19 @@ mod tests {
         );
         let e = format!("{:#}", load("[canary]\nfiles = []\n").unwrap_err());
         assert!(e.contains("files"), "{e}");
+    }
+
+    #[test]
+    fn decode_and_email_domain() {
+        let c = load("[redact]\ndecode = false\nemail_domain = \"keep\"\n").unwrap();
+        assert_eq!(c.decode, Some(false));
+        assert_eq!(c.policy().email_domain, EmailDomain::Keep);
+        let d = Config::default();
+        assert_eq!(d.policy().email_domain, EmailDomain::Hide);
+        let e = load("[redact]\nemail_domain = \"show\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("redact.email_domain"), "{e}");
     }
 
     #[test]

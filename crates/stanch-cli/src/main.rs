@@ -20,6 +20,7 @@ mod cmd_redact;
 mod cmd_rules;
 mod cmd_scan;
 mod config;
+mod extensions;
 mod input;
 mod keys;
 mod report;

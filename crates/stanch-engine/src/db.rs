@@ -710,7 +710,14 @@ fn specificity_of(rules: &[Rule], f: &Finding) -> Specificity {
 /// rule's id (the container's on a tie). Partial overlaps are kept; the
 /// redactor merges them.
 fn resolve_overlaps(rules: &[Rule], found: &mut [Finding], out: &mut Vec<Finding>) {
-    found.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Ties (same span, same specificity) go to the rule listed first, so the
+    // reported rule never depends on what else the scan found.
+    found.sort_unstable_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.rule.cmp(&b.rule))
+    });
     for f in found.iter() {
         if let Some(last) = out.last_mut() {
             if f.start >= last.start && f.end <= last.end {

@@ -156,6 +156,23 @@ mod tests {
         assert_ne!(a.mac(&[b"ab", b"c"]), a.mac(&[b"a", b"bc"]));
     }
 
+    /// Pinned vectors, computed independently (Python `hmac`, SHA-256, each
+    /// part prefixed by its length as a little-endian u64): a change in the
+    /// derivation changes every pseudonym users have stored, so it must show.
+    #[test]
+    fn pinned_test_vectors() {
+        let hexkey: String = (0u8..32).map(|b| format!("{b:02x}")).collect();
+        let k = Key::parse(hexkey.as_bytes()).unwrap();
+        assert_eq!(k.pseudonym("acme", "email", b"bob@acme.io"), "a70122d4");
+        assert_eq!(k.pseudonym("", "email", b"bob@acme.io"), "6b3158ac");
+        assert_eq!(
+            k.fingerprint("github-pat", b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+            "9d1737ebba8d249b"
+        );
+        let p = Key::parse(b"correct horse battery staple").unwrap();
+        assert_eq!(p.pseudonym("acme", "email", b"bob@acme.io"), "fdc3b8e4");
+    }
+
     #[test]
     fn ephemeral_keys_differ() {
         assert_ne!(

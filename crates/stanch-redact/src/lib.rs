@@ -9,6 +9,10 @@
 //!   `****`, `[HASH:rule:…]`.
 //! - [`redactor`]: policy (which findings, which style), span merging, and
 //!   writing text with every byte outside a finding unchanged.
+//! - [`decode`]: an engine extension that finds secrets inside base64,
+//!   URL-encoding and JSON escapes by scanning the decoded text.
+//! - [`restore`]: a per-scope map from pseudonyms back to originals (filled
+//!   by `Redactor::redact_recording`), restoring text whole or streamed.
 //! - [`stream`]: the same over `Read`/`Write` in bounded memory, handing on
 //!   complete lines as soon as they arrive.
 //! - [`taint`]: registered secrets and canaries, found in any common
@@ -16,12 +20,15 @@
 //! - [`canary`]: minting canary tokens and the canary file format.
 
 pub mod canary;
+pub mod decode;
 pub mod key;
 pub mod redactor;
+pub mod restore;
 pub mod stream;
 pub mod style;
 pub mod taint;
 
 pub use key::{Key, KeyOrigin};
 pub use redactor::{Policy, Redactor, Stats};
-pub use style::Style;
+pub use restore::{RestoreMap, Restorer};
+pub use style::{EmailDomain, Style};

@@ -3,7 +3,8 @@
 //! finding copied unchanged.
 
 use crate::key::Key;
-use crate::style::{default_style, write_replacement, Style};
+use crate::restore::RestoreMap;
+use crate::style::{default_style, write_replacement_with, EmailDomain, Style};
 use stanch_engine::{Category, Finding, RuleDb, Scratch, Severity};
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -23,6 +24,9 @@ pub struct Policy {
     /// Tenant mixed into pseudonyms: the same value gets different pseudonyms
     /// in different tenants.
     pub tenant: String,
+    /// Whether email pseudonyms keep the domain (`u-1a2b3c4d@acme.com`)
+    /// or hide it (`<email:1a2b3c4d>`, the default).
+    pub email_domain: EmailDomain,
 }
 
 impl Default for Policy {
@@ -33,6 +37,7 @@ impl Default for Policy {
             pii_style: default_style(Category::Pii),
             min_severity: Severity::Low,
             tenant: String::new(),
+            email_domain: EmailDomain::Hide,
         }
     }
 }
@@ -92,12 +97,35 @@ impl Redactor {
         scratch: &mut Scratch,
         findings: &mut Vec<Finding>,
     ) -> Cow<'a, [u8]> {
+        self.redact_inner(hay, scratch, findings, None)
+    }
+
+    /// [`redact`](Self::redact), recording every pseudonym written (and
+    /// the original it replaced) in `map`, so that
+    /// [`RestoreMap::restore`] can put the originals back.
+    pub fn redact_recording<'a>(
+        &self,
+        hay: &'a [u8],
+        scratch: &mut Scratch,
+        findings: &mut Vec<Finding>,
+        map: &mut RestoreMap,
+    ) -> Cow<'a, [u8]> {
+        self.redact_inner(hay, scratch, findings, Some(map))
+    }
+
+    fn redact_inner<'a>(
+        &self,
+        hay: &'a [u8],
+        scratch: &mut Scratch,
+        findings: &mut Vec<Finding>,
+        map: Option<&mut RestoreMap>,
+    ) -> Cow<'a, [u8]> {
         self.db.scan(hay, scratch, findings);
         if !findings.iter().any(|f| self.applies(f)) {
             return Cow::Borrowed(hay);
         }
         let mut out = Vec::with_capacity(hay.len() + 64);
-        self.write_redacted(hay, findings, &mut out)
+        self.write_inner(hay, findings, &mut out, map)
             .expect("writing to a Vec cannot fail");
         Cow::Owned(out)
     }
@@ -110,6 +138,27 @@ impl Redactor {
         hay: &[u8],
         findings: &[Finding],
         out: &mut dyn Write,
+    ) -> io::Result<u64> {
+        self.write_inner(hay, findings, out, None)
+    }
+
+    /// [`write_redacted`](Self::write_redacted), recording pseudonyms in `map`.
+    pub fn write_redacted_recording(
+        &self,
+        hay: &[u8],
+        findings: &[Finding],
+        out: &mut dyn Write,
+        map: &mut RestoreMap,
+    ) -> io::Result<u64> {
+        self.write_inner(hay, findings, out, Some(map))
+    }
+
+    fn write_inner(
+        &self,
+        hay: &[u8],
+        findings: &[Finding],
+        out: &mut dyn Write,
+        mut map: Option<&mut RestoreMap>,
     ) -> io::Result<u64> {
         let mut pos = 0;
         let mut n = 0;
@@ -130,14 +179,19 @@ impl Redactor {
             }
             out.write_all(&hay[pos..start])?;
             let rule = self.db.rule(first.rule);
-            write_replacement(
+            let value = &hay[start..end];
+            let digest = write_replacement_with(
                 out,
                 self.style_for(first),
                 rule,
-                &hay[start..end],
+                value,
                 &self.key,
                 &self.policy.tenant,
+                self.policy.email_domain,
             )?;
+            if let (Some(map), Some(d)) = (map.as_deref_mut(), digest) {
+                map.record(rule.pseudonym_label(), &d, value);
+            }
             n += 1;
             pos = end;
         }
@@ -213,5 +267,79 @@ mod tests {
         assert!(run(Style::Hash).starts_with("t=[HASH:github-pat:"));
         assert!(run(Style::Pseudonym).starts_with("t=<secret:"));
         assert_eq!(run(Style::Placeholder), "t=[REDACTED:github-pat]");
+    }
+
+    fn redact_with(key: &Key, policy: Policy, text: &str) -> String {
+        // A freshly built database and redactor each time: nothing shared
+        // but the key material and the policy.
+        let db = stanch_engine::pack::builtin().unwrap();
+        let r = Redactor::new(db, key.clone(), policy);
+        let mut s = r.db().scratch();
+        let mut f = Vec::new();
+        String::from_utf8(r.redact(text.as_bytes(), &mut s, &mut f).into_owned()).unwrap()
+    }
+
+    fn tenant(t: &str) -> Policy {
+        Policy {
+            tenant: t.into(),
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn pseudonyms_across_redactors_tenants_and_keys() {
+        let hexkey: String = (0u8..32).map(|b| format!("{b:02x}")).collect();
+        let k1 = Key::parse(hexkey.as_bytes()).unwrap();
+        let k1_again = Key::parse(format!("{hexkey}\n").as_bytes()).unwrap();
+        let k2 = Key::parse(&[b'z'; 32]).unwrap();
+        let text = "from Bob@Acme.io";
+        let a = redact_with(&k1, tenant("acme"), text);
+        // Pinned: the same key and tenant give this on any machine, any run.
+        assert_eq!(a, "from <email:a70122d4>");
+        assert_eq!(redact_with(&k1_again, tenant("acme"), text), a);
+        assert_ne!(redact_with(&k1, tenant("globex"), text), a);
+        assert_ne!(redact_with(&k2, tenant("acme"), text), a);
+    }
+
+    #[test]
+    fn email_domain_keep_is_stable_and_idempotent() {
+        let hexkey: String = (0u8..32).map(|b| format!("{b:02x}")).collect();
+        let k = Key::parse(hexkey.as_bytes()).unwrap();
+        let keep = Policy {
+            tenant: "acme".into(),
+            email_domain: EmailDomain::Keep,
+            ..Policy::default()
+        };
+        let once = redact_with(&k, keep.clone(), "to Bob@Acme.IO, q=ann%40corp.io ok");
+        assert!(once.starts_with("to u-a70122d4@acme.io, q=u-"), "{once}");
+        assert!(once.contains("%40corp.io ok"), "{once}");
+        assert_eq!(redact_with(&k, keep, &once), once);
+    }
+
+    #[test]
+    fn recording_fills_a_restore_map() {
+        let r = redactor();
+        let mut s = r.db().scratch();
+        let mut f = Vec::new();
+        let mut map = RestoreMap::new();
+        let text =
+            b"user bob@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 cc bob@acme.io";
+        let out = r
+            .redact_recording(text, &mut s, &mut f, &mut map)
+            .into_owned();
+        // One email pseudonym (twice); the token is a placeholder and
+        // cannot be restored.
+        assert_eq!(map.len(), 1);
+        let back = map.restore(&out);
+        assert_eq!(
+            &back[..],
+            &b"user bob@acme.io token=[REDACTED:github-pat] cc bob@acme.io"[..]
+        );
+        let mut w = Vec::new();
+        let mut map2 = RestoreMap::new();
+        r.write_redacted_recording(text, &f, &mut w, &mut map2)
+            .unwrap();
+        assert_eq!(w, out);
+        assert_eq!(map2.len(), 1);
     }
 }

@@ -42,6 +42,38 @@ impl Style {
     }
 }
 
+/// What an email pseudonym shows of the address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EmailDomain {
+    /// `<email:1a2b3c4d>`
+    #[default]
+    Hide,
+    /// `u-1a2b3c4d@acme.com`: the domain stays (lowercased), the local part
+    /// becomes `u-` and the digest. The engine's email finder skips exactly
+    /// this shape, so redacting again changes nothing.
+    Keep,
+}
+
+impl EmailDomain {
+    pub fn parse(s: &str) -> Option<EmailDomain> {
+        match s {
+            "hide" => Some(EmailDomain::Hide),
+            "keep" => Some(EmailDomain::Keep),
+            _ => None,
+        }
+    }
+}
+
+/// Where the domain of an email value starts (after `@` or `%40`), and the
+/// separator used.
+pub fn email_domain(value: &[u8]) -> Option<(usize, &'static str)> {
+    if let Some(at) = memchr::memrchr(b'@', value) {
+        return Some((at + 1, "@"));
+    }
+    let lower = value.to_ascii_lowercase();
+    memchr::memmem::rfind(&lower, b"%40").map(|p| (p + 3, "%40"))
+}
+
 /// Normalizes a value before pseudonymizing so that trivially different
 /// renderings of the same datum (case of an email, separators in a card or
 /// phone number) map to the same pseudonym.
@@ -68,12 +100,34 @@ pub fn write_replacement(
     key: &Key,
     tenant: &str,
 ) -> io::Result<()> {
+    write_replacement_with(out, style, rule, value, key, tenant, EmailDomain::Hide).map(|_| ())
+}
+
+/// [`write_replacement`] with the email-domain option. For a pseudonym,
+/// returns its 8-hex digest (what a [`RestoreMap`](crate::restore::RestoreMap)
+/// records); `None` for the other styles.
+pub fn write_replacement_with(
+    out: &mut dyn Write,
+    style: Style,
+    rule: &Rule,
+    value: &[u8],
+    key: &Key,
+    tenant: &str,
+    email: EmailDomain,
+) -> io::Result<Option<String>> {
     match style {
-        Style::Placeholder => write!(out, "[REDACTED:{}]", rule.id()),
+        Style::Placeholder => write!(out, "[REDACTED:{}]", rule.id()).map(|_| None),
         Style::Pseudonym => {
             let label = rule.pseudonym_label();
             let digest = key.pseudonym(tenant, label, &normalize(label, value));
-            write!(out, "<{label}:{digest}>")
+            match email_domain(value).filter(|_| email == EmailDomain::Keep && label == "email") {
+                Some((d, sep)) if d < value.len() => {
+                    write!(out, "u-{digest}{sep}")?;
+                    out.write_all(&value[d..].to_ascii_lowercase())?;
+                }
+                _ => write!(out, "<{label}:{digest}>")?,
+            }
+            Ok(Some(digest))
         }
         Style::Mask => {
             // One `*` per character (invalid UTF-8 bytes count as one each).
@@ -85,14 +139,15 @@ pub fn write_replacement(
                 out.write_all(&STARS[..k])?;
                 left -= k;
             }
-            Ok(())
+            Ok(None)
         }
         Style::Hash => write!(
             out,
             "[HASH:{}:{}]",
             rule.id(),
             key.fingerprint(rule.id(), value)
-        ),
+        )
+        .map(|_| None),
     }
 }
 

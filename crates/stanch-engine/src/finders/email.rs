@@ -107,7 +107,22 @@ fn candidate(hay: &[u8], at: usize, alen: usize) -> Option<(usize, usize)> {
     if &hay[s..at] == b"git" {
         return None; // git@github.com:org/repo — an SSH remote, not a person
     }
+    if is_pseudonym_local(&hay[s..at]) {
+        return None;
+    }
     Some((s, e))
+}
+
+/// `u-` and 8 lowercase hex digits: the local part stanch writes for an
+/// email pseudonym that keeps its domain (`u-1a2b3c4d@acme.com`), skipped so
+/// that redacting twice changes nothing. Exactly this shape only: a real
+/// address of that form (rare) is missed, which is the price of idempotence.
+fn is_pseudonym_local(local: &[u8]) -> bool {
+    local.len() == 10
+        && local.starts_with(b"u-")
+        && local[2..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
 }
 
 /// A `:` at `colon` separates URL userinfo (`scheme://user:pass@host`) when
@@ -149,6 +164,15 @@ mod tests {
             spans("| fr79@stark.industries |"),
             ["fr79@stark.industries"]
         );
+        // Near misses of stanch's own `u-<8 hex>` pseudonym shape are emails.
+        for s in [
+            "u-1a2b3c4@acme.com",
+            "u-1a2b3c4d5@acme.com",
+            "u-1A2B3C4D@acme.com",
+            "xu-1a2b3c4d@acme.com",
+        ] {
+            assert_eq!(spans(s), [s], "{s}");
+        }
     }
 
     #[test]
@@ -166,6 +190,8 @@ mod tests {
             "a@b",
             "x@.com",
             "foo@bar..com",
+            "u-1a2b3c4d@acme.com",
+            "to u-00ff00ff%40acme.com",
         ] {
             assert!(spans(s).is_empty(), "{s}: {:?}", spans(s));
         }

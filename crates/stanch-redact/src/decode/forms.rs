@@ -1,0 +1,512 @@
+//! The three encodings the decoder understands: where candidates are
+//! (cheaply), and how to decode them.
+//!
+//! - base64 runs: one byte-class table pass with early rejection by length,
+//!   alphabet mix and the shape of text (see [`plausible_base64_text`]);
+//! - URL-encoded tokens: anchored on `%` (memchr);
+//! - JSON-escaped strings: lines holding a `\` (memchr), split at unescaped
+//!   quotes.
+//!
+//! URL and JSON decoding keep a map from every decoded byte to the source
+//! offset of the escape (or byte) it came from, so findings in the decoded
+//! text map back to whole escapes in the source. Hand-written because no
+//! crate decodes with an offset map (percent-encoding and serde_json don't).
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+
+/// Shortest base64 run worth decoding (12 decoded bytes).
+pub const MIN_B64_RUN: usize = 16;
+
+/// Bit 1: in both alphabets; 2: standard only (`+/`); 4: URL-safe only (`-_`).
+static B64_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphanumeric() {
+            1
+        } else if b == b'+' || b == b'/' {
+            2
+        } else if b == b'-' || b == b'_' {
+            4
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// A base64 run: `start..end` is the alphabet run, `padded` its end
+/// including up to two `=`; `url_safe` picks the alphabet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct B64Run {
+    pub start: usize,
+    pub end: usize,
+    pub padded: usize,
+    pub url_safe: bool,
+}
+
+/// Calls `f` for every base64 run in `hay` of `MIN_B64_RUN..=max` characters
+/// that is not obviously something else: mixed alphabets, JWT segments and
+/// runs whose characters cannot encode text are dropped before decoding.
+pub fn base64_runs(hay: &[u8], max: usize, mut f: impl FnMut(B64Run)) {
+    let n = hay.len();
+    let class = |i: usize| B64_CLASS[hay[i] as usize];
+    // `i` is where the next run may start (`hay[i - 1]` is not base64).
+    // Skip ahead: a run of MIN_B64_RUN starting in `i..=j` covers `j`, so a
+    // non-base64 byte at `j` rules the whole stretch out with one look.
+    let mut i = 0;
+    while i + MIN_B64_RUN <= n {
+        let j = i + MIN_B64_RUN - 1;
+        if class(j) == 0 {
+            i = j + 1;
+            continue;
+        }
+        let mut start = j;
+        while start > i && class(start - 1) != 0 {
+            start -= 1;
+        }
+        let mut end = j + 1;
+        while end < n && class(end) != 0 {
+            end += 1;
+        }
+        i = end + 1;
+        let len = end - start;
+        if len < MIN_B64_RUN || len > max || len % 4 == 1 {
+            continue;
+        }
+        let run = &hay[start..end];
+        let flags = run.iter().fold(0, |acc, &b| acc | B64_CLASS[b as usize]);
+        if flags & 6 == 6 {
+            continue;
+        }
+        let mut padded = end;
+        while padded < n && padded - end < 2 && hay[padded] == b'=' {
+            padded += 1;
+        }
+        // JWT segments belong to the jwt rules.
+        let dotted = (start > 0 && hay[start - 1] == b'.') || hay.get(padded) == Some(&b'.');
+        if dotted && run.starts_with(b"eyJ") {
+            continue;
+        }
+        if !plausible_base64_text(run) {
+            continue;
+        }
+        f(B64Run {
+            start,
+            end,
+            padded,
+            url_safe: flags & 4 != 0,
+        });
+    }
+}
+
+/// Cheap test before decoding: base64 of ASCII text has, in every group of
+/// four, a first character encoding `byte >> 2 < 32` (`A-Z`, `a-f`) and a
+/// second one whose top bit is clear (`A-H Q-X g-n w-3`). Hex digests,
+/// paths, identifiers and binary blobs fail this at once. A few misses
+/// (non-ASCII UTF-8) are tolerated.
+pub fn plausible_base64_text(run: &[u8]) -> bool {
+    let groups = run.len() / 4;
+    if groups == 0 {
+        return false;
+    }
+    let mut bad = 0;
+    for g in run.chunks_exact(4) {
+        let first_ok = g[0].is_ascii_uppercase() || (b'a'..=b'f').contains(&g[0]);
+        let v = b64_value(g[1]);
+        let second_ok = v & 0b1000 == 0;
+        if !(first_ok && second_ok) {
+            bad += 1;
+        }
+    }
+    bad * 10 <= groups
+}
+
+fn b64_value(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        _ => 63,
+    }
+}
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+
+/// Appends the decoded run to `out`; on failure `out` is left as it was.
+pub fn decode_base64(run: &[u8], url_safe: bool, out: &mut Vec<u8>) -> bool {
+    let before = out.len();
+    let engine = if url_safe { &URL_SAFE } else { &STANDARD };
+    if engine.decode_vec(run, out).is_err() {
+        out.truncate(before);
+        return false;
+    }
+    true
+}
+
+/// Decoded text worth scanning: at least 95 % printable ASCII or
+/// whitespace, or valid UTF-8 that is mostly free of control bytes.
+pub fn mostly_text(d: &[u8]) -> bool {
+    if d.len() < 8 {
+        return false;
+    }
+    let ascii_ok = d
+        .iter()
+        .filter(|&&b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
+    if ascii_ok * 100 >= d.len() * 95 {
+        return true;
+    }
+    let high = d.iter().filter(|&&b| b >= 0x80).count();
+    (ascii_ok + high) * 100 >= d.len() * 98 && std::str::from_utf8(d).is_ok()
+}
+
+/// `user:password` shaped: printable, no spaces, exactly one `:` with
+/// something on both sides, and a password that is not a placeholder.
+pub fn user_pass(d: &[u8]) -> bool {
+    if d.len() > 256 || !d.iter().all(u8::is_ascii_graphic) {
+        return false;
+    }
+    let mut parts = d.split(|&b| b == b':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(u), Some(p), None) => {
+            !u.is_empty() && p.len() >= 3 && !stanch_engine::validate::is_placeholder(p)
+        }
+        _ => false,
+    }
+}
+
+/// True when the text just before `at` (same line) names an auth value:
+/// `Basic `, `"auth": "`, `auth:`, `_auth=`, `\"auth\":\"`.
+pub fn auth_context(hay: &[u8], at: usize) -> bool {
+    let lo = at.saturating_sub(64);
+    let mut k = at;
+    // Separators between the key and the value.
+    while k > lo
+        && matches!(
+            hay[k - 1],
+            b' ' | b'\t' | b'"' | b'\'' | b'\\' | b':' | b'='
+        )
+    {
+        k -= 1;
+    }
+    let mut w = k;
+    while w > lo && (hay[w - 1].is_ascii_alphanumeric() || matches!(hay[w - 1], b'_' | b'-' | b'.'))
+    {
+        w -= 1;
+    }
+    let word = &hay[w..k];
+    let ends_auth = word.len() >= 4 && word[word.len() - 4..].eq_ignore_ascii_case(b"auth");
+    ends_auth || word.eq_ignore_ascii_case(b"basic")
+}
+
+/// Which escaped form a mapped piece is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escaped {
+    Url,
+    Json,
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn hex4(s: &[u8]) -> Option<u32> {
+    if s.len() < 4 {
+        return None;
+    }
+    s[..4]
+        .iter()
+        .try_fold(0u32, |acc, &b| Some(acc << 4 | hex(b)? as u32))
+}
+
+/// Decodes one unit at `src[i]`: returns (source bytes consumed, decoded
+/// bytes, their count, whether it was an escape that yields text).
+fn step(form: Escaped, src: &[u8], i: usize) -> (usize, [u8; 4], usize, bool) {
+    let lit = (1, [src[i], 0, 0, 0], 1, false);
+    match form {
+        Escaped::Url => {
+            if src[i] != b'%' {
+                return lit;
+            }
+            match (
+                src.get(i + 1).and_then(|&b| hex(b)),
+                src.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                (Some(h), Some(l)) => {
+                    let b = h << 4 | l;
+                    let text = b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r');
+                    (3, [b, 0, 0, 0], 1, text)
+                }
+                _ => lit,
+            }
+        }
+        Escaped::Json => {
+            if src[i] != b'\\' || i + 1 >= src.len() {
+                return lit;
+            }
+            let simple = match src[i + 1] {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'/' => b'/',
+                b'n' => b'\n',
+                b't' => b'\t',
+                b'r' => b'\r',
+                b'b' => 0x08,
+                b'f' => 0x0c,
+                b'u' => {
+                    let Some(hi) = hex4(&src[i + 2..]) else {
+                        return lit;
+                    };
+                    let (cp, used) = if (0xD800..0xDC00).contains(&hi) {
+                        match (src.get(i + 6..i + 8), hex4(src.get(i + 8..).unwrap_or(&[]))) {
+                            (Some(b"\\u"), Some(lo)) if (0xDC00..0xE000).contains(&lo) => {
+                                (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00), 12)
+                            }
+                            _ => return lit,
+                        }
+                    } else {
+                        (hi, 6)
+                    };
+                    let Some(ch) = char::from_u32(cp) else {
+                        return lit;
+                    };
+                    let mut buf = [0u8; 4];
+                    let n = ch.encode_utf8(&mut buf).len();
+                    return (used, buf, n, true);
+                }
+                _ => return lit,
+            };
+            (2, [simple, 0, 0, 0], 1, true)
+        }
+    }
+}
+
+/// Decodes `src` from the start, appending to `out` and, for every decoded
+/// byte, the source offset it came from to `map` (plus one final entry: the
+/// source offset where decoding stopped). Stops at the end of `src` or once
+/// `limit` bytes were decoded, always at a unit boundary. Returns (source
+/// bytes consumed, escapes that yielded text).
+pub fn unescape(
+    form: Escaped,
+    src: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+    map: &mut Vec<u32>,
+) -> (usize, usize) {
+    let start = out.len();
+    let mut i = 0;
+    let mut escapes = 0;
+    while i < src.len() && out.len() - start < limit {
+        let (used, bytes, n, text) = step(form, src, i);
+        for &b in &bytes[..n] {
+            out.push(b);
+            map.push(i as u32);
+        }
+        escapes += text as usize;
+        i += used;
+    }
+    map.push(i as u32);
+    (i, escapes)
+}
+
+fn url_separator(b: u8) -> bool {
+    b <= b' ' || matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | 0x7f)
+}
+
+/// Calls `f(start, end)` for every token (bounded by whitespace, quotes,
+/// `<>`, `\`) holding a `%XX` escape.
+pub fn url_tokens(hay: &[u8], mut f: impl FnMut(usize, usize)) {
+    let mut done = 0;
+    for p in memchr::memchr_iter(b'%', hay) {
+        if p < done {
+            continue;
+        }
+        let (Some(&h), Some(&l)) = (hay.get(p + 1), hay.get(p + 2)) else {
+            break;
+        };
+        if hex(h).is_none() || hex(l).is_none() {
+            continue;
+        }
+        let mut s = p;
+        while s > done && !url_separator(hay[s - 1]) {
+            s -= 1;
+        }
+        let e = hay[p..]
+            .iter()
+            .position(|&b| url_separator(b))
+            .map_or(hay.len(), |k| p + k);
+        f(s, e);
+        done = e;
+    }
+}
+
+/// Calls `f(start, end)` for every part of a line holding a `\` that lies
+/// between unescaped double quotes (or the line's ends) and contains a
+/// backslash: the contents of JSON strings, in a JSON line.
+pub fn json_segments(hay: &[u8], mut f: impl FnMut(usize, usize)) {
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'\\', &hay[from..]) {
+        let p = from + k;
+        let line_start = memchr::memrchr(b'\n', &hay[from..p]).map_or(from, |q| from + q + 1);
+        let line_end = memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |q| p + q);
+        let mut seg = line_start;
+        let mut has_escape = false;
+        let mut pos = line_start;
+        while let Some(q) = memchr::memchr2(b'\\', b'"', &hay[pos..line_end]) {
+            let at = pos + q;
+            if hay[at] == b'\\' {
+                has_escape = true;
+                pos = (at + 2).min(line_end);
+            } else {
+                if has_escape {
+                    f(seg, at);
+                }
+                seg = at + 1;
+                has_escape = false;
+                pos = at + 1;
+            }
+        }
+        if has_escape {
+            f(seg, line_end);
+        }
+        from = line_end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        base64_runs(s.as_bytes(), 1 << 16, |r| v.push(&s[r.start..r.padded]));
+        v
+    }
+
+    #[test]
+    fn base64_candidates() {
+        // "user:hunter2-pass" and a cursor are candidates (text); hashes,
+        // UUIDs, paths and JWT segments are not.
+        assert_eq!(
+            runs("Basic dXNlcjpodW50ZXIyLXBhc3M="),
+            ["dXNlcjpodW50ZXIyLXBhc3M="]
+        );
+        assert_eq!(runs("c=eyJvZmZzZXQiOjEwMH0="), ["eyJvZmZzZXQiOjEwMH0="]);
+        for s in [
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "id 3f2a9c1e-1111-4a4a-9b9b-0123456789ab",
+            "/usr/local/lib/python3/site-packages/foo",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc",
+            "some_long_function_name_here",
+            "AbstractSingletonProxyFactoryBean",
+            "sha512-3NvNq0bdKb0rlbTK2J7m0q9v6m2kR5Yb5yN8p2w3Q1Z2o5pLq9bZQ==",
+        ] {
+            assert!(runs(s).is_empty(), "{s}: {:?}", runs(s));
+        }
+    }
+
+    #[test]
+    fn skipping_scan_finds_runs_at_every_offset_and_length() {
+        let word = "dXNlcjpodW50ZXIyLXBhc3M=";
+        for pre in ["", " ", "ab ", "x.y-z ", "0123456789abcdef0123 ", "k:"] {
+            for cut in [16, 20, 23] {
+                let w = &word[..cut];
+                let s = format!("{pre}{w} tail");
+                let mut got = Vec::new();
+                base64_runs(s.as_bytes(), 1 << 16, |r| got.push((r.start, r.end)));
+                let want: Vec<(usize, usize)> = if cut % 4 == 1 {
+                    vec![]
+                } else {
+                    vec![(pre.len(), pre.len() + cut)]
+                };
+                assert_eq!(got, want, "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn decodes_both_alphabets_and_checks_text() {
+        let mut out = Vec::new();
+        assert!(decode_base64(b"aGVsbG8-Pz8_", true, &mut out));
+        assert_eq!(out, b"hello>???");
+        out.clear();
+        assert!(!decode_base64(b"a", false, &mut out));
+        assert!(out.is_empty());
+        assert!(mostly_text(b"password=hunter2\n"));
+        assert!(!mostly_text(&[0u8, 1, 2, 3, 250, 251, 252, 253, 9]));
+        assert!(mostly_text("contraseña=äöü secreto".as_bytes()));
+    }
+
+    #[test]
+    fn user_pass_and_auth_context() {
+        assert!(user_pass(b"admin:s3cr3t-P4ss"));
+        assert!(!user_pass(b"a:b:c"));
+        assert!(!user_pass(b"hello world:x"));
+        assert!(!user_pass(b"user:password"));
+        let ctx = |s: &str| auth_context(s.as_bytes(), s.len());
+        assert!(ctx("Authorization: Basic "));
+        assert!(ctx(r#"{"auths":{"r.io":{"auth":""#));
+        assert!(ctx(r#"\"auth\":\""#));
+        assert!(ctx("_auth="));
+        assert!(!ctx("cursor="));
+        assert!(!ctx("author: "));
+    }
+
+    fn unesc(form: Escaped, s: &str) -> (String, Vec<u32>, usize) {
+        let (mut out, mut map) = (Vec::new(), Vec::new());
+        let (_, esc) = unescape(form, s.as_bytes(), usize::MAX, &mut out, &mut map);
+        (String::from_utf8(out).unwrap(), map, esc)
+    }
+
+    #[test]
+    fn url_unescape_with_map() {
+        let (d, map, esc) = unesc(Escaped::Url, "password%3Dhunter2%26x%zz%0");
+        assert_eq!(d, "password=hunter2&x%zz%0");
+        assert_eq!(esc, 2);
+        assert_eq!(map[8], 8); // `=` comes from `%3D` at 8
+        assert_eq!(map[9], 11);
+        assert_eq!(
+            *map.last().unwrap() as usize,
+            "password%3Dhunter2%26x%zz%0".len()
+        );
+        assert_eq!(unesc(Escaped::Url, "%02d%41").2, 1);
+    }
+
+    #[test]
+    fn json_unescape_with_map() {
+        let (d, map, esc) = unesc(Escaped::Json, r#"\"a\":\"ghp\u005fx\ud83d\ude00\/\q"#);
+        assert_eq!(d, "\"a\":\"ghp_x\u{1f600}/\\q");
+        assert_eq!(esc, 6);
+        let i = d.find('_').unwrap();
+        assert_eq!((map[i], map[i + 1]), (11, 17));
+        // A lone surrogate or short \u stays literal.
+        assert_eq!(unesc(Escaped::Json, r"\ud800x\u12").0, r"\ud800x\u12");
+    }
+
+    #[test]
+    fn tokens_and_segments() {
+        let mut v = Vec::new();
+        let s = "GET /?q=password%3Dhunter2 \"x%20y\" 100% done %zz";
+        url_tokens(s.as_bytes(), |a, b| v.push(&s[a..b]));
+        assert_eq!(v, ["/?q=password%3Dhunter2", "x%20y"]);
+        let mut v = Vec::new();
+        let s = "{\"a\":\"{\\\"password\\\":\\\"hunter2\\\"}\",\"b\":\"x\"}\nplain\nC:\\dir";
+        json_segments(s.as_bytes(), |a, b| v.push(&s[a..b]));
+        assert_eq!(v, ["{\\\"password\\\":\\\"hunter2\\\"}", "C:\\dir"]);
+    }
+}
