@@ -64,7 +64,7 @@ fn json(data: &[u8]) -> Vec<u8> {
 fn check(data: &[u8]) {
     let db = db();
     let mut direct = Vec::new();
-    Decoder::default().find(db, data, &mut direct);
+    Decoder::default().find(db, data, &mut db.scratch(), &mut direct);
     for f in &direct {
         assert!(f.start < f.end && f.end <= data.len(), "bad span {f:?}");
         assert!(f.rule.index() < db.len());

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let db = base().with_extension(set.clone());
 
     let mut found = Vec::new();
-    set.find(&db, hay, &mut found);
+    set.find(&db, hay, &mut db.scratch(), &mut found);
     found.sort_by_key(|f| f.start);
     for f in &found {
         assert!(f.start < f.end && f.end <= hay.len(), "bad span {f:?}");

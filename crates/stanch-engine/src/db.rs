@@ -526,20 +526,26 @@ impl RuleDb {
         // 4. Extensions (registered secrets, decoders…). A bad span from one
         // is dropped rather than trusted.
         if !self.extensions.is_empty() {
-            let from = scratch.found.len();
+            // The scratch is lent to the extensions for inner scans: keep
+            // what this scan still needs out of their way.
+            let mut found = std::mem::take(&mut scratch.found);
+            let hold_from = scratch.hold_from;
+            let from = found.len();
             for ext in self.extensions.iter() {
-                ext.find(self, hay, &mut scratch.found);
+                ext.find(self, hay, scratch, &mut found);
             }
             let n = inner.rules.len();
             let mut k = from;
-            while k < scratch.found.len() {
-                let f = scratch.found[k];
+            while k < found.len() {
+                let f = found[k];
                 if f.start < f.end && f.end <= hay.len() && f.rule.index() < n {
                     k += 1;
                 } else {
-                    scratch.found.swap_remove(k);
+                    found.swap_remove(k);
                 }
             }
+            scratch.found = found;
+            scratch.hold_from = hold_from;
         }
     }
 

@@ -7,16 +7,18 @@
 //! `finder = "external"` rules that exist only to give those findings an id,
 //! a category and a severity (see `rules/stanch.toml`).
 
-use crate::db::{Finding, RuleDb};
+use crate::db::{Finding, RuleDb, Scratch};
 
 /// A finding source run by [`RuleDb::scan`] after the rules.
 pub trait Extension: Send + Sync + std::fmt::Debug {
     /// Appends findings in `hay` to `out`, in any order; overlaps with rule
     /// findings are resolved by the database afterwards. `db` is the database
     /// the scan runs on (with its extensions), so a decoder can scan decoded
-    /// text with it; it must bound its own recursion. Must never panic on any
-    /// input and must not allocate per byte.
-    fn find(&self, db: &RuleDb, hay: &[u8], out: &mut Vec<Finding>);
+    /// text with it, using `scratch`: the scan's own scratch, free for inner
+    /// scans at this point (reusing it shares the regex caches instead of
+    /// growing a second set). It must bound its own recursion. Must never
+    /// panic on any input and must not allocate per byte.
+    fn find(&self, db: &RuleDb, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Finding>);
 
     /// The longest span this extension can report plus the context it needs
     /// before it; streaming callers keep this much overlap between chunks.
@@ -34,7 +36,7 @@ mod tests {
     #[derive(Debug)]
     struct Zebra;
     impl Extension for Zebra {
-        fn find(&self, db: &RuleDb, hay: &[u8], out: &mut Vec<Finding>) {
+        fn find(&self, db: &RuleDb, hay: &[u8], _: &mut Scratch, out: &mut Vec<Finding>) {
             let rule = db.lookup("registered-secret").unwrap();
             for (i, w) in hay.windows(5).enumerate() {
                 if w == b"zebra" {

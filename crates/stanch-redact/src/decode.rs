@@ -22,7 +22,7 @@ mod forms;
 
 use forms::{B64Run, Escaped};
 use stanch_engine::{Category, Extension, Finding, RuleDb, RuleId, Scratch, Severity};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 /// Decoding nests at most this deep (base64 inside URL-encoding…).
 pub const MAX_DEPTH: u8 = 2;
@@ -61,44 +61,6 @@ thread_local! {
     static DEPTH: Cell<u8> = const { Cell::new(0) };
     /// Decoded bytes left for the current top-level scan.
     static BUDGET: Cell<usize> = const { Cell::new(0) };
-    /// Scratch space for inner scans, for one database at a time.
-    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
-}
-
-#[derive(Default)]
-struct Pool {
-    /// Held so that the rule set (and so the scratch's caches) stays the
-    /// one identified by its address.
-    db: Option<RuleDb>,
-    free: Vec<Scratch>,
-}
-
-fn same_rules(a: &RuleDb, b: &RuleDb) -> bool {
-    std::ptr::eq(a.rules().as_ptr(), b.rules().as_ptr())
-}
-
-/// Runs `f` with a scratch for `db` from the thread's pool.
-fn with_scratch<R>(db: &RuleDb, f: impl FnOnce(&mut Scratch) -> R) -> R {
-    let taken = POOL
-        .try_with(|p| {
-            let mut p = p.borrow_mut();
-            if !p.db.as_ref().is_some_and(|d| same_rules(d, db)) {
-                p.db = Some(db.without_extensions());
-                p.free.clear();
-            }
-            p.free.pop()
-        })
-        .ok()
-        .flatten();
-    let mut s = taken.unwrap_or_else(|| db.scratch());
-    let r = f(&mut s);
-    let _ = POOL.try_with(|p| {
-        let mut p = p.borrow_mut();
-        if p.db.as_ref().is_some_and(|d| same_rules(d, db)) && p.free.len() < 4 {
-            p.free.push(s);
-        }
-    });
-    r
 }
 
 /// Raises the depth for its lifetime.
@@ -169,12 +131,12 @@ impl Batch {
         self.buf.push(b'\n');
     }
 
-    fn flush(&mut self, db: &RuleDb, out: &mut Vec<Finding>) {
+    fn flush(&mut self, db: &RuleDb, scratch: &mut Scratch, out: &mut Vec<Finding>) {
         if self.pieces.is_empty() {
             return;
         }
         let (buf, inner) = (&self.buf, &mut self.inner);
-        with_scratch(db, |s| db.scan(buf, s, inner));
+        db.scan(buf, scratch, inner);
         for f in &self.inner {
             let mut k = self.pieces.partition_point(|p| p.dec_end <= f.start);
             while k < self.pieces.len() && self.pieces[k].dec_start < f.end {
@@ -277,6 +239,7 @@ impl Decoder {
     /// Decodes `hay[s..e]` window by window into the batch.
     fn escaped(
         db: &RuleDb,
+        scratch: &mut Scratch,
         form: Escaped,
         hay: &[u8],
         (s, e): (usize, usize),
@@ -286,7 +249,7 @@ impl Decoder {
         let mut pos = s;
         while pos < e {
             if batch.buf.len() >= BATCH {
-                batch.flush(db, out);
+                batch.flush(db, scratch, out);
             }
             let (dec_start, map_at) = (batch.buf.len(), batch.map.len());
             let (used, escapes) =
@@ -315,7 +278,7 @@ impl Decoder {
 }
 
 impl Extension for Decoder {
-    fn find(&self, db: &RuleDb, hay: &[u8], out: &mut Vec<Finding>) {
+    fn find(&self, db: &RuleDb, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Finding>) {
         if hay.len() < MIN_CANDIDATE {
             return;
         }
@@ -330,7 +293,7 @@ impl Extension for Decoder {
             forms::base64_runs(hay, MAX_B64_RUN, |r| {
                 let b = batch.get_or_insert_with(Batch::default);
                 if b.buf.len() >= BATCH {
-                    b.flush(db, out);
+                    b.flush(db, scratch, out);
                 }
                 self.base64_run(db, hay, r, b, out);
             });
@@ -338,17 +301,17 @@ impl Extension for Decoder {
         if self.url {
             forms::url_tokens(hay, |s, e| {
                 let b = batch.get_or_insert_with(Batch::default);
-                Self::escaped(db, Escaped::Url, hay, (s, e), b, out);
+                Self::escaped(db, scratch, Escaped::Url, hay, (s, e), b, out);
             });
         }
         if self.json {
             forms::json_segments(hay, |s, e| {
                 let b = batch.get_or_insert_with(Batch::default);
-                Self::escaped(db, Escaped::Json, hay, (s, e), b, out);
+                Self::escaped(db, scratch, Escaped::Json, hay, (s, e), b, out);
             });
         }
         if let Some(mut b) = batch {
-            b.flush(db, out);
+            b.flush(db, scratch, out);
         }
     }
 

@@ -21,7 +21,7 @@ pub mod load;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use encode::{Encoding, B64_STD, B64_URL};
-use stanch_engine::{Extension, Finding, RuleDb, RuleId};
+use stanch_engine::{Extension, Finding, RuleDb, RuleId, Scratch};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -324,7 +324,7 @@ struct Pending {
 }
 
 impl Extension for TaintSet {
-    fn find(&self, db: &RuleDb, hay: &[u8], out: &mut Vec<Finding>) {
+    fn find(&self, db: &RuleDb, hay: &[u8], _: &mut Scratch, out: &mut Vec<Finding>) {
         let Some(ac) = &self.ac else { return };
         let reg = db.lookup(REGISTERED_RULE);
         let can = db.lookup(CANARY_RULE);

@@ -181,7 +181,7 @@ fn long_runs_are_bounded_and_disjoint() {
     let hay = vec![b'A'; 5 * RUN_CAP];
     let ext = &db.extensions()[0];
     let mut out = Vec::new();
-    ext.find(&db, &hay, &mut out);
+    ext.find(&db, &hay, &mut db.scratch(), &mut out);
     out.sort_by_key(|f| f.start);
     assert!(!out.is_empty());
     assert_eq!(out[0].start, 0);
