@@ -350,9 +350,43 @@ pub fn url_tokens(hay: &[u8], mut f: impl FnMut(usize, usize)) {
             .iter()
             .position(|&b| url_separator(b))
             .map_or(hay.len(), |k| p + k);
-        f(s, e);
+        if reveals_structure(&hay[p..e]) {
+            f(s, e);
+        }
         done = e;
     }
+}
+
+/// True if the escapes in `tok` (from its first `%`) hide a byte that
+/// secrets are found by: a separator (`=`, `:`, `&`, `@`, blank, quote,
+/// brace, line end). Tokens whose only escapes are `%2F`, `%2C` and the like
+/// read the same to every rule decoded or not, so they are not decoded:
+/// access logs are full of them.
+fn reveals_structure(tok: &[u8]) -> bool {
+    memchr::memchr_iter(b'%', tok).any(|i| {
+        match (
+            tok.get(i + 1).copied().and_then(hex),
+            tok.get(i + 2).copied().and_then(hex),
+        ) {
+            (Some(h), Some(l)) => matches!(
+                h << 4 | l,
+                b'=' | b':'
+                    | b'&'
+                    | b'@'
+                    | b' '
+                    | b'"'
+                    | b'\''
+                    | b'{'
+                    | b'}'
+                    | b'\n'
+                    | b'\r'
+                    | b'\t'
+                    | b'+'
+                    | b'%'
+            ),
+            _ => false,
+        }
+    })
 }
 
 /// Calls `f(start, end)` for every part of a line holding a `\` that lies
@@ -370,7 +404,12 @@ pub fn json_segments(hay: &[u8], mut f: impl FnMut(usize, usize)) {
         while let Some(q) = memchr::memchr2(b'\\', b'"', &hay[pos..line_end]) {
             let at = pos + q;
             if hay[at] == b'\\' {
-                has_escape = true;
+                // `\"`, `\n`, `\\` are read by the rules as they are (their
+                // patterns allow escaped quotes and line ends); only `\uXXXX`
+                // and `\/` hide bytes from them.
+                if matches!(hay.get(at + 1), Some(b'u' | b'/')) {
+                    has_escape = true;
+                }
                 pos = (at + 2).min(line_end);
             } else {
                 if has_escape {
@@ -501,12 +540,21 @@ mod tests {
     #[test]
     fn tokens_and_segments() {
         let mut v = Vec::new();
-        let s = "GET /?q=password%3Dhunter2 \"x%20y\" 100% done %zz";
+        // `/a%2Fb%2C` hides no separator: decoding it shows no rule more.
+        let s = "GET /?q=password%3Dhunter2 \"x%20y\" /a%2Fb%2C 100% done %zz";
         url_tokens(s.as_bytes(), |a, b| v.push(&s[a..b]));
         assert_eq!(v, ["/?q=password%3Dhunter2", "x%20y"]);
         let mut v = Vec::new();
-        let s = "{\"a\":\"{\\\"password\\\":\\\"hunter2\\\"}\",\"b\":\"x\"}\nplain\nC:\\dir";
+        // Only `\u` and `\/` escapes hide bytes from the rules; `\"` and `\d`
+        // do not, so those segments are left to the raw scan.
+        let s = "{\"a\":\"{\\u0022password\\u0022:\\u0022hunter2\\u0022}\",\"b\":\"x\\\"y\"}\nplain\nC:\\dir\nhttps:\\/\\/h";
         json_segments(s.as_bytes(), |a, b| v.push(&s[a..b]));
-        assert_eq!(v, ["{\\\"password\\\":\\\"hunter2\\\"}", "C:\\dir"]);
+        assert_eq!(
+            v,
+            [
+                "{\\u0022password\\u0022:\\u0022hunter2\\u0022}",
+                "https:\\/\\/h"
+            ]
+        );
     }
 }
