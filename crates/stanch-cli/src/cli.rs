@@ -126,6 +126,15 @@ pub struct RedactArgs {
     /// Print what was redacted (counts by rule, never values) to stderr.
     #[arg(long)]
     pub stats: bool,
+    /// Input format: `json` and `jsonl` are walked as JSON (values under
+    /// secret-naming keys redacted whole, output valid JSON of the same
+    /// shape); `auto` (default) picks by file name and content.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::config::InputFormat>,
+    /// Cut JSON string values longer than this many bytes (after
+    /// redaction), ending them with `...[TRUNCATED:N bytes]`.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(16..))]
+    pub max_field_bytes: Option<u64>,
     #[command(flatten)]
     pub common: Common,
 }

@@ -4,13 +4,18 @@
 
 use crate::cli::RedactArgs;
 use crate::config::Config;
+use crate::config::InputFormat;
 use crate::input::{plain_sources, Source};
+use crate::structured::{self, redact_json_doc, redact_jsonl, Mode, Report};
 use anyhow::{bail, Context, Result};
 use stanch_redact::stream::{scan_stream, DEFAULT_CHUNK};
+use stanch_redact::structured::parse::parse;
+use stanch_redact::structured::{JsonRedactor, SecretKeys};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::Redactor;
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Cursor, Read, Write};
+use std::path::Path;
 
 pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
@@ -25,6 +30,16 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
         policy.min_severity = s.to_engine();
     }
     let redactor = Redactor::new(db, key, policy);
+    let keys = SecretKeys::new(&config.secret_keys, &config.not_secret_keys);
+    let max_field = args
+        .max_field_bytes
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        .or(config.max_field_bytes);
+    let plan = Plan {
+        redactor: &redactor,
+        json: JsonRedactor::new(&redactor, &keys).max_field_bytes(max_field),
+        format: args.format.or(config.format).unwrap_or(InputFormat::Auto),
+    };
     let sources = plain_sources(&args.paths);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut failed = false;
@@ -34,7 +49,7 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
             let Source::File(path) = s else {
                 bail!("--in-place needs file paths, not standard input");
             };
-            if let Err(e) = redact_in_place(&redactor, path, &mut counts) {
+            if let Err(e) = redact_in_place(&plan, path, &mut counts) {
                 eprintln!("stanch: error: {e:#}");
                 failed = true;
             }
@@ -69,7 +84,11 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
                     continue;
                 }
             };
-            redact_one(&redactor, &s.display(), reader, &mut out, &mut counts)
+            let path = match s {
+                Source::File(p) => Some(p.as_path()),
+                Source::Stdin => None,
+            };
+            redact_one(&plan, &s.display(), path, reader, &mut out, &mut counts)
                 .with_context(|| format!("while redacting {}", s.display()))?;
         }
         out.flush()?;
@@ -84,19 +103,111 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     Ok(if failed { 2 } else { 0 })
 }
 
-/// Redacts one input; a canary token is also reported on stderr by rule id
-/// and `input:line` (never its value).
+/// How `redact` reads its inputs.
+pub struct Plan<'a> {
+    pub redactor: &'a Redactor,
+    pub json: JsonRedactor<'a>,
+    pub format: InputFormat,
+}
+
+/// Redacts one input in the mode its format, name and first bytes call
+/// for; a canary token is also reported on stderr by rule id and
+/// `input:line` (never its value).
 fn redact_one(
-    redactor: &Redactor,
+    plan: &Plan<'_>,
     name: &str,
-    reader: impl std::io::Read,
+    path: Option<&Path>,
+    reader: impl Read,
     out: &mut dyn Write,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
+    let redactor = plan.redactor;
+    let mut report = Report {
+        name,
+        counts,
+        canary: redactor.db().lookup(CANARY_RULE),
+    };
+    let mut text = |r: &mut dyn Read, o: &mut dyn Write, line: u64, rep: &mut Report<'_>| {
+        redact_text(redactor, r, o, line, rep)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = if plan.format == InputFormat::Auto {
+        reader.fill_buf()?.to_vec()
+    } else {
+        Vec::new()
+    };
+    match structured::mode(plan.format, path, &head) {
+        Mode::Text => {
+            redact_text(redactor, &mut reader, out, 1, &mut report)?;
+        }
+        Mode::Jsonl => {
+            redact_jsonl(
+                redactor,
+                &plan.json,
+                &mut reader,
+                out,
+                &mut report,
+                &mut text,
+            )?;
+        }
+        Mode::Json => {
+            redact_json_doc(
+                redactor,
+                &plan.json,
+                true,
+                Vec::new(),
+                &mut reader,
+                out,
+                &mut report,
+                &mut text,
+            )?;
+        }
+        Mode::Sniff => {
+            let mut first = Vec::new();
+            (&mut reader)
+                .take(structured::MAX_LINE as u64)
+                .read_until(b'\n', &mut first)?;
+            let body = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
+            if parse(body.trim_ascii(), &mut Vec::new()).is_ok() {
+                let mut lines = BufReader::with_capacity(1 << 16, Cursor::new(first).chain(reader));
+                redact_jsonl(
+                    redactor,
+                    &plan.json,
+                    &mut lines,
+                    out,
+                    &mut report,
+                    &mut text,
+                )?;
+            } else {
+                redact_json_doc(
+                    redactor,
+                    &plan.json,
+                    false,
+                    first,
+                    &mut reader,
+                    out,
+                    &mut report,
+                    &mut text,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text path: streamed in bounded memory, lines handed on as soon as
+/// they are complete. `line` is the number of the first line read. Returns
+/// the number of the line after the last.
+fn redact_text(
+    redactor: &Redactor,
+    reader: &mut dyn Read,
+    out: &mut dyn Write,
+    mut line: u64,
+    report: &mut Report<'_>,
+) -> Result<u64> {
     let db = redactor.db();
     let mut scratch = db.scratch();
-    let canary = db.lookup(stanch_redact::taint::CANARY_RULE);
-    let mut line: u64 = 1;
+    let canary = report.canary;
     scan_stream(
         db,
         &mut scratch,
@@ -107,25 +218,29 @@ fn redact_one(
             for f in findings.iter().filter(|f| Some(f.rule) == canary) {
                 line += memchr::memchr_iter(b'\n', &bytes[pos..f.start]).count() as u64;
                 pos = f.start;
-                eprintln!("stanch: canary token found: {CANARY_RULE} at {name}:{line}");
+                eprintln!(
+                    "stanch: canary token found: {CANARY_RULE} at {}:{line}",
+                    report.name
+                );
             }
-            if canary.is_some() {
-                line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
-            }
+            line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
             for f in findings.iter().filter(|f| redactor.applies(f)) {
-                *counts.entry(db.rule(f.rule).id().to_string()).or_default() += 1;
+                *report
+                    .counts
+                    .entry(db.rule(f.rule).id().to_string())
+                    .or_default() += 1;
             }
             redactor.write_redacted(bytes, findings, out)?;
             out.flush()
         },
     )?;
-    Ok(())
+    Ok(line)
 }
 
 /// Redacts into a temporary file next to `path`, then renames it over
 /// `path` (keeping permissions), so a failure never leaves a half-written file.
 fn redact_in_place(
-    redactor: &Redactor,
+    plan: &Plan<'_>,
     path: &std::path::Path,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
@@ -140,8 +255,15 @@ fn redact_in_place(
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
         let mut w = BufWriter::new(tmp.as_file());
-        redact_one(redactor, &path.display().to_string(), input, &mut w, counts)
-            .with_context(|| format!("while redacting {}", path.display()))?;
+        redact_one(
+            plan,
+            &path.display().to_string(),
+            Some(path),
+            input,
+            &mut w,
+            counts,
+        )
+        .with_context(|| format!("while redacting {}", path.display()))?;
         w.flush()?;
     }
     tmp.as_file().set_permissions(perms)?;

@@ -58,6 +58,16 @@ pub struct RawRedact {
     /// Email pseudonyms: "hide" (`<email:1a2b3c4d>`, default) or "keep"
     /// the domain (`u-1a2b3c4d@acme.com`).
     pub email_domain: Option<String>,
+    /// Input format for `redact`: auto (default), text, json, jsonl.
+    pub format: Option<String>,
+    /// Cut JSON string values longer than this many bytes (after redaction).
+    pub max_field_bytes: Option<usize>,
+    /// Extra key names whose values are secrets in JSON (`X-Internal-Ticket`).
+    #[serde(default)]
+    pub secret_keys: Vec<String>,
+    /// Key names that are not secrets though they sound like one.
+    #[serde(default)]
+    pub not_secret_keys: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +105,30 @@ pub struct RawOverride {
     pub allow_stopwords: Vec<String>,
 }
 
+/// What `redact` reads its input as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// JSON if the input (or its file name) says so, else text.
+    Auto,
+    Text,
+    /// One JSON document.
+    Json,
+    /// One JSON document per line (JSON Lines, NDJSON).
+    Jsonl,
+}
+
+impl InputFormat {
+    pub fn parse(s: &str) -> Option<InputFormat> {
+        Some(match s {
+            "auto" => InputFormat::Auto,
+            "text" => InputFormat::Text,
+            "json" => InputFormat::Json,
+            "jsonl" | "ndjson" => InputFormat::Jsonl,
+            _ => return None,
+        })
+    }
+}
+
 /// Validated settings, with paths resolved.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -109,6 +143,10 @@ pub struct Config {
     /// `[redact] decode`; unset means on.
     pub decode: Option<bool>,
     pub email_domain: Option<EmailDomain>,
+    pub format: Option<InputFormat>,
+    pub max_field_bytes: Option<usize>,
+    pub secret_keys: Vec<String>,
+    pub not_secret_keys: Vec<String>,
     pub rule_files: Vec<PathBuf>,
     pub disable: Vec<String>,
     pub overrides: Vec<RawOverride>,
@@ -154,6 +192,25 @@ impl Config {
                 sv
             })
         };
+        if let Some(n) = raw.redact.max_field_bytes {
+            if n < 16 {
+                errors.push(format!(
+                    "field `redact.max_field_bytes`: {n} is too small (at least 16)"
+                ));
+            }
+        }
+        for (field, list) in [
+            ("redact.secret_keys", &raw.redact.secret_keys),
+            ("redact.not_secret_keys", &raw.redact.not_secret_keys),
+        ] {
+            for (i, k) in list.iter().enumerate() {
+                if k.trim().is_empty() || k.len() > 128 {
+                    errors.push(format!(
+                        "field `{field}[{i}]`: a key name must be 1 to 128 bytes"
+                    ));
+                }
+            }
+        }
         for (i, p) in raw.taint.env.iter().enumerate() {
             if let Err(e) = globset::Glob::new(p) {
                 errors.push(format!(
@@ -180,6 +237,18 @@ impl Config {
                 }
                 d
             }),
+            format: raw.redact.format.as_deref().and_then(|s| {
+                let f = InputFormat::parse(s);
+                if f.is_none() {
+                    errors.push(format!(
+                        "field `redact.format`: unknown format `{s}` (auto, text, json, jsonl)"
+                    ));
+                }
+                f
+            }),
+            max_field_bytes: raw.redact.max_field_bytes,
+            secret_keys: raw.redact.secret_keys,
+            not_secret_keys: raw.redact.not_secret_keys,
             rule_files: raw.rules.files.iter().map(|p| dir.join(p)).collect(),
             disable: raw.rules.disable,
             overrides: raw.rules.overrides,
@@ -325,6 +394,25 @@ mod tests {
         );
         let e = format!("{:#}", load("[canary]\nfiles = []\n").unwrap_err());
         assert!(e.contains("files"), "{e}");
+    }
+
+    #[test]
+    fn structured_settings() {
+        let c = load(
+            "[redact]\nformat = \"jsonl\"\nmax_field_bytes = 4096\nsecret_keys = [\"X-Ticket\"]\nnot_secret_keys = [\"session\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.format, Some(InputFormat::Jsonl));
+        assert_eq!(c.max_field_bytes, Some(4096));
+        assert_eq!(c.secret_keys, ["X-Ticket"]);
+        assert_eq!(c.not_secret_keys, ["session"]);
+        let e = load("[redact]\nformat = \"xml\"\nmax_field_bytes = 3\nsecret_keys = [\"\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("stanch.toml"), "{e}");
+        assert!(e.contains("redact.format") && e.contains("xml"), "{e}");
+        assert!(e.contains("redact.max_field_bytes"), "{e}");
+        assert!(e.contains("redact.secret_keys[0]"), "{e}");
     }
 
     #[test]

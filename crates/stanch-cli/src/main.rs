@@ -24,6 +24,7 @@ mod extensions;
 mod input;
 mod keys;
 mod report;
+mod structured;
 mod taint;
 
 use std::process::ExitCode;

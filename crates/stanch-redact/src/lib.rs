@@ -15,6 +15,9 @@
 //!   by `Redactor::redact_recording`), restoring text whole or streamed.
 //! - [`stream`]: the same over `Read`/`Write` in bounded memory, handing on
 //!   complete lines as soon as they arrive.
+//! - [`structured`]: JSON documents and lines walked with the key each
+//!   value sits under (values under `password`, `Authorization`… redacted
+//!   whole), output valid JSON of the same shape.
 //! - [`taint`]: registered secrets and canaries, found in any common
 //!   encoding by an engine extension.
 //! - [`canary`]: minting canary tokens and the canary file format.
@@ -25,6 +28,7 @@ pub mod key;
 pub mod redactor;
 pub mod restore;
 pub mod stream;
+pub mod structured;
 pub mod style;
 pub mod taint;
 

@@ -5,7 +5,7 @@
 use crate::key::Key;
 use crate::restore::RestoreMap;
 use crate::style::{default_style, write_replacement_with, EmailDomain, Style};
-use stanch_engine::{Category, Finding, RuleDb, Scratch, Severity};
+use stanch_engine::{Category, Finding, RuleDb, RuleId, Scratch, Severity};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -81,10 +81,10 @@ impl Redactor {
         self.db.rule(f.rule).severity() >= self.policy.min_severity
     }
 
-    fn style_for(&self, f: &Finding) -> Style {
+    fn style_for_rule(&self, rule: RuleId) -> Style {
         self.policy
             .style
-            .unwrap_or(match self.db.rule(f.rule).category() {
+            .unwrap_or(match self.db.rule(rule).category() {
                 Category::Secret => self.policy.secret_style,
                 Category::Pii => self.policy.pii_style,
             })
@@ -128,6 +128,32 @@ impl Redactor {
         self.write_inner(hay, findings, &mut out, map)
             .expect("writing to a Vec cannot fail");
         Cow::Owned(out)
+    }
+
+    /// Writes what replaces `value`, a finding of `rule`, under the policy
+    /// (what [`write_redacted`](Self::write_redacted) writes in its place),
+    /// recording a pseudonym in `map` if one is given.
+    pub fn write_replacement(
+        &self,
+        rule: RuleId,
+        value: &[u8],
+        out: &mut dyn Write,
+        map: Option<&mut RestoreMap>,
+    ) -> io::Result<()> {
+        let r = self.db.rule(rule);
+        let digest = write_replacement_with(
+            out,
+            self.style_for_rule(rule),
+            r,
+            value,
+            &self.key,
+            &self.policy.tenant,
+            self.policy.email_domain,
+        )?;
+        if let (Some(map), Some(d)) = (map, digest) {
+            map.record(r.pseudonym_label(), &d, value);
+        }
+        Ok(())
     }
 
     /// Writes `hay` with `findings` (sorted by start, as the engine returns
@@ -178,20 +204,7 @@ impl Redactor {
                 continue;
             }
             out.write_all(&hay[pos..start])?;
-            let rule = self.db.rule(first.rule);
-            let value = &hay[start..end];
-            let digest = write_replacement_with(
-                out,
-                self.style_for(first),
-                rule,
-                value,
-                &self.key,
-                &self.policy.tenant,
-                self.policy.email_domain,
-            )?;
-            if let (Some(map), Some(d)) = (map.as_deref_mut(), digest) {
-                map.record(rule.pseudonym_label(), &d, value);
-            }
+            self.write_replacement(first.rule, &hay[start..end], out, map.as_deref_mut())?;
             n += 1;
             pos = end;
         }

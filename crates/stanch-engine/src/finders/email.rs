@@ -73,10 +73,16 @@ fn candidate(hay: &[u8], at: usize, alen: usize) -> Option<(usize, usize)> {
     while s < at && matches!(hay[s], b'.' | b'-' | b'+' | b'%') {
         s += 1;
     }
+    // `\nbob@acme.io` in a JSON-escaped log: the `n` belongs to the escape.
+    let after_escape =
+        s > 0 && s + 1 < at && hay[s - 1] == b'\\' && matches!(hay[s], b'n' | b't' | b'r');
+    if after_escape {
+        s += 1;
+    }
     if s == at || hay[at - 1] == b'.' {
         return None;
     }
-    if s > 0 {
+    if s > 0 && !after_escape {
         let prev = hay[s - 1];
         // URL userinfo (`//user@host`, `user:pass@host`) is not an email,
         // except after `mailto:` or a bare `key:`.
@@ -160,6 +166,8 @@ mod tests {
             ["ann.lee%40corp.io"]
         );
         assert_eq!(spans("{\"email\":\"a_b@x.dev\"}"), ["a_b@x.dev"]);
+        // JSON-escaped line ends are not part of the address.
+        assert_eq!(spans(r#"{"m":"hi\nbob@acme.io\tx"}"#), ["bob@acme.io"]);
         assert_eq!(
             spans("| fr79@stark.industries |"),
             ["fr79@stark.industries"]

@@ -404,12 +404,10 @@ pub fn json_segments(hay: &[u8], mut f: impl FnMut(usize, usize)) {
         while let Some(q) = memchr::memchr2(b'\\', b'"', &hay[pos..line_end]) {
             let at = pos + q;
             if hay[at] == b'\\' {
-                // `\"`, `\n`, `\\` are read by the rules as they are (their
-                // patterns allow escaped quotes and line ends); only `\uXXXX`
-                // and `\/` hide bytes from them.
-                if matches!(hay.get(at + 1), Some(b'u' | b'/')) {
-                    has_escape = true;
-                }
+                // Any escape: `\uXXXX` and `\/` hide bytes, and `\n`, `\t`
+                // glue their letter to the next word (`a\tghp_…` reads as
+                // `tghp_…`, which no token rule's left boundary accepts).
+                has_escape = true;
                 pos = (at + 2).min(line_end);
             } else {
                 if has_escape {
@@ -545,14 +543,15 @@ mod tests {
         url_tokens(s.as_bytes(), |a, b| v.push(&s[a..b]));
         assert_eq!(v, ["/?q=password%3Dhunter2", "x%20y"]);
         let mut v = Vec::new();
-        // Only `\u` and `\/` escapes hide bytes from the rules; `\"` and `\d`
-        // do not, so those segments are left to the raw scan.
+        // Every segment with an escape: `\u`, `\/`, `\"`, and `\d` alike.
         let s = "{\"a\":\"{\\u0022password\\u0022:\\u0022hunter2\\u0022}\",\"b\":\"x\\\"y\"}\nplain\nC:\\dir\nhttps:\\/\\/h";
         json_segments(s.as_bytes(), |a, b| v.push(&s[a..b]));
         assert_eq!(
             v,
             [
                 "{\\u0022password\\u0022:\\u0022hunter2\\u0022}",
+                "x\\\"y",
+                "C:\\dir",
                 "https:\\/\\/h"
             ]
         );

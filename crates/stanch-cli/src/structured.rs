@@ -1,0 +1,310 @@
+//! `stanch redact --format json|jsonl|auto`: JSON inputs walked with key
+//! context (`stanch_redact::structured`), everything else as text.
+//!
+//! - `jsonl`: one document per line, in memory one line at a time (a line
+//!   longer than [`MAX_LINE`] is redacted as text, streamed). A line that is
+//!   not JSON is redacted as text, and counted in a warning: nothing is
+//!   passed through unscanned.
+//! - `json`: one document, read whole (at most [`MAX_DOC`]; a larger or
+//!   invalid one is redacted as text, with a warning).
+//! - `auto`: `.json` / `.jsonl` / `.ndjson` file names decide; otherwise an
+//!   input whose first non-blank byte is `{` or `[` is JSON lines if its
+//!   first line is a whole JSON value, else one JSON document; anything
+//!   else is text.
+
+use crate::config::InputFormat;
+use anyhow::Result;
+use stanch_engine::{Finding, RuleId};
+use stanch_redact::structured::{JsonRedactor, JsonScratch};
+use stanch_redact::taint::CANARY_RULE;
+use stanch_redact::Redactor;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Cursor, Read, Write};
+use std::path::Path;
+
+/// Longest JSON line held in memory.
+pub const MAX_LINE: usize = 64 << 20;
+/// Largest JSON document held in memory.
+pub const MAX_DOC: usize = 256 << 20;
+
+/// How one input is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Text,
+    Json,
+    Jsonl,
+    /// Starts like JSON: lines if the first line is a value, else a document.
+    Sniff,
+}
+
+/// The mode for an input, from the format asked for, the file name and
+/// the first bytes.
+pub fn mode(format: InputFormat, path: Option<&Path>, head: &[u8]) -> Mode {
+    match format {
+        InputFormat::Text => Mode::Text,
+        InputFormat::Json => Mode::Json,
+        InputFormat::Jsonl => Mode::Jsonl,
+        InputFormat::Auto => {
+            let ext = path
+                .and_then(|p| p.extension())
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            match ext.as_deref() {
+                Some("jsonl" | "ndjson") => return Mode::Jsonl,
+                Some("json") => return Mode::Json,
+                _ => {}
+            }
+            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            match head.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'{' | b'[') => Mode::Sniff,
+                _ => Mode::Text,
+            }
+        }
+    }
+}
+
+/// Where findings go: counts by rule (for `--stats`) and canary sightings
+/// (reported on stderr by rule id and `input:line`, never the value).
+pub struct Report<'a> {
+    pub name: &'a str,
+    pub counts: &'a mut BTreeMap<String, u64>,
+    pub canary: Option<RuleId>,
+}
+
+impl Report<'_> {
+    fn canary_at(&self, line: u64) {
+        eprintln!(
+            "stanch: canary token found: {CANARY_RULE} at {}:{line}",
+            self.name
+        );
+    }
+
+    fn count(&mut self, redactor: &Redactor, rule: RuleId) {
+        *self
+            .counts
+            .entry(redactor.db().rule(rule).id().to_string())
+            .or_default() += 1;
+    }
+}
+
+/// The caller's streaming text redaction: (input, output, number of its
+/// first line, report) → number of the line after the last.
+pub type TextPath<'t> =
+    dyn FnMut(&mut dyn Read, &mut dyn Write, u64, &mut Report<'_>) -> Result<u64> + 't;
+
+/// Redacts JSON lines from `reader`. `text` redacts a reader as text (the
+/// caller's streaming text path), for lines too long to hold.
+pub fn redact_jsonl(
+    redactor: &Redactor,
+    jr: &JsonRedactor<'_>,
+    reader: &mut dyn BufRead,
+    out: &mut dyn Write,
+    report: &mut Report<'_>,
+    text: &mut TextPath<'_>,
+) -> Result<()> {
+    let mut js = JsonScratch::new(redactor);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut line = Vec::new();
+    let mut buf = Vec::new();
+    let mut lineno: u64 = 0;
+    let mut invalid: u64 = 0;
+    let mut first_invalid = None;
+    loop {
+        line.clear();
+        let n = reader.take(MAX_LINE as u64).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        lineno += 1;
+        if n == MAX_LINE && !line.ends_with(b"\n") {
+            eprintln!(
+                "stanch: warning: {}:{lineno}: line longer than {} MiB, redacted as text",
+                report.name,
+                MAX_LINE >> 20
+            );
+            let mut rest = UntilNewline {
+                inner: &mut *reader,
+                done: false,
+            };
+            let mut chained = Cursor::new(std::mem::take(&mut line)).chain(&mut rest);
+            text(&mut chained, out, lineno, report)?;
+            continue;
+        }
+        let body_end = line.len()
+            - if line.ends_with(b"\r\n") {
+                2
+            } else {
+                usize::from(line.ends_with(b"\n"))
+            };
+        let (body, eol) = line.split_at(body_end);
+        let (bom, body) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if lineno == 1 => (&b"\xEF\xBB\xBF"[..], rest),
+            _ => (&b""[..], body),
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            out.write_all(&line)?;
+            continue;
+        }
+        buf.clear();
+        match jr.redact(body, &mut js, &mut buf, None) {
+            Ok(()) => {
+                if js.seen().iter().any(|s| Some(s.rule) == report.canary) {
+                    report.canary_at(lineno);
+                }
+                for e in js.edits() {
+                    if let Some(r) = e.rule {
+                        report.count(redactor, r);
+                    }
+                }
+                out.write_all(bom)?;
+                out.write_all(&buf)?;
+                out.write_all(eol)?;
+            }
+            Err(e) => {
+                invalid += 1;
+                first_invalid.get_or_insert((lineno, e));
+                let red = redactor.redact(&line, js.engine(), &mut findings);
+                if findings.iter().any(|f| Some(f.rule) == report.canary) {
+                    report.canary_at(lineno);
+                }
+                for f in findings.iter().filter(|f| redactor.applies(f)) {
+                    report.count(redactor, f.rule);
+                }
+                out.write_all(&red)?;
+            }
+        }
+        if reader.fill_buf().map_or(true, |b| b.is_empty()) {
+            // Nothing more is waiting: hand the lines on now (live logs).
+            out.flush()?;
+        }
+    }
+    if let Some((l, e)) = first_invalid {
+        eprintln!(
+            "stanch: warning: {}: {invalid} line(s) were not valid JSON and were redacted as text (first: line {l}, {e})",
+            report.name
+        );
+    }
+    Ok(())
+}
+
+/// Redacts one JSON document read whole from `reader` (after `head`, bytes
+/// already read). Too large or not JSON: redacted as text (with a warning
+/// if `warn`: not when `auto` only guessed JSON from a leading brace).
+#[allow(clippy::too_many_arguments)]
+pub fn redact_json_doc(
+    redactor: &Redactor,
+    jr: &JsonRedactor<'_>,
+    warn: bool,
+    head: Vec<u8>,
+    reader: &mut dyn Read,
+    out: &mut dyn Write,
+    report: &mut Report<'_>,
+    text: &mut TextPath<'_>,
+) -> Result<()> {
+    let mut doc = head;
+    let room = (MAX_DOC + 1).saturating_sub(doc.len()) as u64;
+    reader.take(room).read_to_end(&mut doc)?;
+    if doc.len() > MAX_DOC {
+        eprintln!(
+            "stanch: warning: {}: JSON document larger than {} MiB, redacted as text",
+            report.name,
+            MAX_DOC >> 20
+        );
+        let mut chained = Cursor::new(doc).chain(reader);
+        text(&mut chained, out, 1, report)?;
+        return Ok(());
+    }
+    let (bom, body) = match doc.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (&b"\xEF\xBB\xBF"[..], rest),
+        None => (&b""[..], &doc[..]),
+    };
+    let mut js = JsonScratch::new(redactor);
+    let mut buf = Vec::with_capacity(body.len() + 256);
+    match jr.redact(body, &mut js, &mut buf, None) {
+        Ok(()) => {
+            for s in js.seen().iter().filter(|s| Some(s.rule) == report.canary) {
+                let line =
+                    1 + memchr::memchr_iter(b'\n', &body[..s.offset.min(body.len())]).count();
+                report.canary_at(line as u64);
+            }
+            for e in js.edits() {
+                if let Some(r) = e.rule {
+                    report.count(redactor, r);
+                }
+            }
+            out.write_all(bom)?;
+            out.write_all(&buf)?;
+        }
+        Err(e) => {
+            if warn {
+                eprintln!("stanch: warning: {}: {e}; redacted as text", report.name);
+            }
+            text(&mut Cursor::new(doc), out, 1, report)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads from a buffered reader up to and including the next line end.
+struct UntilNewline<'a> {
+    inner: &'a mut dyn BufRead,
+    done: bool,
+}
+
+impl Read for UntilNewline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.done || buf.is_empty() {
+            return Ok(0);
+        }
+        let avail = self.inner.fill_buf()?;
+        if avail.is_empty() {
+            self.done = true;
+            return Ok(0);
+        }
+        let (n, end) = match memchr::memchr(b'\n', avail) {
+            Some(i) if i < buf.len() => (i + 1, true),
+            _ => (avail.len().min(buf.len()), false),
+        };
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.inner.consume(n);
+        self.done = end;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes() {
+        let a = InputFormat::Auto;
+        assert_eq!(mode(a, Some(Path::new("x.JSONL")), b"hello"), Mode::Jsonl);
+        assert_eq!(mode(a, Some(Path::new("x.json")), b"hello"), Mode::Json);
+        assert_eq!(mode(a, None, b"  \n{\"a\":1}"), Mode::Sniff);
+        assert_eq!(mode(a, None, b"\xEF\xBB\xBF[1]"), Mode::Sniff);
+        assert_eq!(mode(a, None, b"2024-01-01 {\"a\":1}"), Mode::Text);
+        assert_eq!(mode(a, None, b""), Mode::Text);
+        assert_eq!(mode(InputFormat::Text, None, b"{}"), Mode::Text);
+        assert_eq!(
+            mode(InputFormat::Jsonl, Some(Path::new("a.json")), b""),
+            Mode::Jsonl
+        );
+    }
+
+    #[test]
+    fn until_newline_stops_after_the_line_end() {
+        let mut r = std::io::BufReader::with_capacity(4, &b"abcdefg\nnext\n"[..]);
+        let mut got = Vec::new();
+        UntilNewline {
+            inner: &mut r,
+            done: false,
+        }
+        .read_to_end(&mut got)
+        .unwrap();
+        assert_eq!(got, b"abcdefg\n");
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "next\n");
+    }
+}

@@ -1,0 +1,335 @@
+//! `stanch redact --format auto|text|json|jsonl` end to end: golden files
+//! for provider request bodies, structured logs, OTel exports and agent
+//! transcripts (snapshotted with insta), every output valid JSON of the
+//! input's shape (keys in the same order), planted values gone; bad JSON
+//! redacted as text with a warning; truncation; config key lists; canaries.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use stanch_redact::structured::parse::{parse, Kind};
+use std::path::{Path, PathBuf};
+
+const KEY: &str = "3f1c0a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a";
+
+/// Values planted in the fixtures that must never appear in output.
+const PLANTED: &[&str] = &[
+    "Xq8Lm2Nv5Rt7Wz1Ab4Cd6Ef9Gh2Jk5Mn8Pq1Rs4Tu7Vw0",
+    "Pg-s3cret-77",
+    "maria.gonzalez@fastmail.com",
+    "4539 1488 0343 6467",
+    "k-29f",
+    "ops@acme-corp.io",
+    "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345",
+    "Vx9Bz3Nq7Lm1Kp5Rt8Wy2Cd4",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ",
+    "sess_9fJ2kL8mQ4",
+    "Dckr-Pass-8841",
+    "Yx7Kq2Lm9Np4Rt7Vw1Yb3Cd6Ef8Gh0Jk2Lm4",
+    "ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2",
+    "Y2k6RGNrci1QYXNzLTg4NDE=",
+    "7Hk2Pq9Lm4Xz",
+    "9f8e7d6c5b4a",
+    "YWRtaW46aHVudGVyMg==",
+    "q8Zr2Lm",
+    "r3d1s-Pa55",
+    "jane.doe@acme-corp.io",
+    "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg",
+    "Zx8Kq2Lm9Np4Rt7",
+    "li.wei@globex.cn",
+    "4111111111111111",
+    "415 555 0142",
+    "sha256=7f3a1b2c",
+    "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+    "tok_9f8e7d6c5b4a3f2e1d0c",
+    "rk_live_51Hb7Vt2eZvKYlo2C0aBcDeFgHiJkLm",
+    "abc123",
+    "hunter2",
+    "bob@acme.io",
+    "AKIAZ7Q4MPX2RT5LWN3K",
+    "u8Pq2Zr5Xw9Lk3Jt7Vn1Bm4Hc6Gd0Fs8Ay2Ee5Ri",
+    "Tr0ub4dor-and-3",
+    "alice.wong@acme-corp.io",
+];
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/json")
+}
+
+fn stanch() -> Command {
+    let mut c = Command::cargo_bin("stanch").unwrap();
+    c.env("STANCH_KEY", KEY)
+        .env_remove("STANCH_KEY_FILE")
+        .env_remove("STANCH_CONFIG")
+        .env_remove("STANCH_CANARY_FILE");
+    c
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The document's structure in order: containers, keys and one mark per
+/// scalar (a redacted number may become a string, so scalars are alike).
+fn shape(doc: &str) -> Vec<String> {
+    let mut nodes = Vec::new();
+    parse(doc.trim().as_bytes(), &mut nodes).unwrap_or_else(|e| panic!("{e}: {doc}"));
+    let mut out = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        while ends.last() == Some(&i) {
+            ends.pop();
+            out.push("end".to_string());
+        }
+        if let Some((a, b)) = n.key {
+            out.push(format!("key {}", &doc.trim()[a..b]));
+        }
+        match n.kind {
+            Kind::Object | Kind::Array => {
+                out.push(format!("{:?}", n.kind));
+                ends.push(n.after);
+            }
+            _ => out.push("scalar".to_string()),
+        }
+    }
+    out
+}
+
+/// Every document of `input` and `output` (one, or one per line): valid
+/// JSON for serde_json too, and the same shape.
+fn assert_same_json(input: &str, output: &str, lines: bool) {
+    let docs = |s: &str| -> Vec<String> {
+        if lines {
+            s.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(String::from)
+                .collect()
+        } else {
+            vec![s.to_string()]
+        }
+    };
+    let (a, b) = (docs(input), docs(output));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        serde_json::from_str::<Value>(y).unwrap_or_else(|e| panic!("not JSON ({e}): {y}"));
+        assert_eq!(shape(x), shape(y), "shape changed:\n{x}\n{y}");
+    }
+}
+
+fn assert_no_planted(s: &str) {
+    for p in PLANTED {
+        assert!(!s.contains(p), "planted value leaked: {}…", &p[..4]);
+    }
+}
+
+fn golden(name: &str, lines: bool) {
+    let path = fixtures().join(name);
+    let input = std::fs::read_to_string(&path).unwrap();
+    let out = stanch().arg("redact").arg(&path).assert().success();
+    let o = out.get_output();
+    let stdout = text(&o.stdout);
+    assert_eq!(text(&o.stderr), "");
+    assert_no_planted(&stdout);
+    assert_same_json(&input, &stdout, lines);
+    // The same through standard input (format sniffed, not from the name).
+    let piped = stanch()
+        .arg("redact")
+        .write_stdin(input.clone())
+        .assert()
+        .success();
+    assert_eq!(text(&piped.get_output().stdout), stdout, "{name} via stdin");
+    insta::assert_snapshot!(name.replace('.', "_"), stdout);
+}
+
+#[test]
+fn golden_openai_chat_request() {
+    golden("openai-chat.json", false);
+}
+
+#[test]
+fn golden_anthropic_messages_request() {
+    golden("anthropic-messages.json", false);
+}
+
+#[test]
+fn golden_request_bodies_as_json_lines() {
+    golden("requests.jsonl", true);
+}
+
+#[test]
+fn golden_pino_lines() {
+    golden("pino.jsonl", true);
+}
+
+#[test]
+fn golden_zap_lines() {
+    golden("zap.jsonl", true);
+}
+
+#[test]
+fn golden_structlog_lines() {
+    golden("structlog.jsonl", true);
+}
+
+#[test]
+fn golden_otel_traces_export() {
+    golden("otel-traces.json", false);
+}
+
+#[test]
+fn golden_agent_transcript() {
+    golden("agent-transcript.jsonl", true);
+}
+
+#[test]
+fn jsonl_lines_that_are_not_json_are_redacted_as_text_with_a_warning() {
+    let input = "{\"password\":\"x9\"}\nplain token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n{\"truncated\":\n\n";
+    let out = stanch()
+        .args(["redact", "--format", "jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let o = out.get_output();
+    assert_eq!(
+        text(&o.stdout),
+        "{\"password\":\"[REDACTED:secret-field]\"}\nplain token=[REDACTED:github-pat]\n{\"truncated\":\n\n"
+    );
+    insta::assert_snapshot!("jsonl_invalid_stderr", text(&o.stderr));
+}
+
+#[test]
+fn json_document_that_is_not_json_is_redacted_as_text_with_a_warning() {
+    let input = "{\"a\": \"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\",\n \"b\": 1,";
+    let out = stanch()
+        .args(["redact", "--format", "json"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let o = out.get_output();
+    assert_eq!(
+        text(&o.stdout),
+        "{\"a\": \"[REDACTED:github-pat]\",\n \"b\": 1,"
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "stanch: warning: <stdin>: not valid JSON at byte 58: expected a string key; redacted as text\n"
+    );
+    // `auto` only guessed JSON from the brace: the same, quietly.
+    stanch()
+        .arg("redact")
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn text_format_leaves_json_alone_as_text() {
+    let input = "{\"card\": 4111111111111111, \"password\": \"x9\"}\n";
+    let out = stanch()
+        .args(["redact", "--format", "text"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    // Text mode: no key context for the short value, card redacted in place.
+    let s = text(&out.get_output().stdout);
+    assert!(s.starts_with("{\"card\": <card:"), "{s}");
+    let json = stanch().arg("redact").write_stdin(input).assert().success();
+    let j = text(&json.get_output().stdout);
+    assert!(j.starts_with("{\"card\": \"<card:"), "{j}");
+    assert!(j.contains("\"password\": \"[REDACTED:"), "{j}");
+    serde_json::from_str::<Value>(&j).unwrap();
+}
+
+#[test]
+fn max_field_bytes_truncates_long_strings() {
+    let long = "x".repeat(500);
+    let input =
+        format!("{{\"log\":\"{long} ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\",\"ok\":\"yes\"}}\n");
+    let out = stanch()
+        .args(["redact", "--format", "jsonl", "--max-field-bytes", "64"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    assert_eq!(
+        text(&out.get_output().stdout),
+        format!(
+            "{{\"log\":\"{}...[TRUNCATED:477 bytes]\",\"ok\":\"yes\"}}\n",
+            "x".repeat(64)
+        )
+    );
+    stanch()
+        .args(["redact", "--max-field-bytes", "8"])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--max-field-bytes"));
+}
+
+#[test]
+fn config_secret_keys_and_not_secret_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("stanch.toml");
+    std::fs::write(
+        &cfg,
+        "[redact]\nformat = \"jsonl\"\nsecret_keys = [\"X-Internal-Ticket\"]\nnot_secret_keys = [\"session\"]\nmax_field_bytes = 1024\n",
+    )
+    .unwrap();
+    let out = stanch()
+        .args(["--config"])
+        .arg(&cfg)
+        .arg("redact")
+        .write_stdin(
+            "{\"x_internal_ticket\":\"T-1\",\"session\":\"abc-plain\",\"password\":\"pw1\"}\n",
+        )
+        .assert()
+        .success();
+    assert_eq!(
+        text(&out.get_output().stdout),
+        "{\"x_internal_ticket\":\"[REDACTED:secret-field]\",\"session\":\"abc-plain\",\"password\":\"[REDACTED:password-assignment-quoted]\"}\n"
+    );
+    std::fs::write(&cfg, "[redact]\nformat = \"yaml\"\n").unwrap();
+    stanch()
+        .args(["--config"])
+        .arg(&cfg)
+        .arg("redact")
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("redact.format"));
+}
+
+#[test]
+fn canary_in_a_json_line_is_reported_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let minted = stanch()
+        .current_dir(dir.path())
+        .args(["canary", "new", "--kind", "github"])
+        .assert()
+        .success();
+    let token = text(&minted.get_output().stdout).trim().to_string();
+    let input = format!("{{\"a\":1}}\n{{\"msg\":\"x\",\"env\":{{\"T\":\"{token}\"}}}}\n");
+    let out = stanch()
+        .current_dir(dir.path())
+        .args(["redact", "--format", "jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let o = out.get_output();
+    assert!(!text(&o.stdout).contains(&token));
+    assert_eq!(
+        text(&o.stderr),
+        "stanch: canary token found: canary-token at <stdin>:2\n"
+    );
+}
+
+#[test]
+fn in_place_json_file_stays_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("body.json");
+    let input = std::fs::read_to_string(fixtures().join("anthropic-messages.json")).unwrap();
+    std::fs::write(&p, &input).unwrap();
+    stanch().args(["redact", "-i"]).arg(&p).assert().success();
+    let out = std::fs::read_to_string(&p).unwrap();
+    assert_no_planted(&out);
+    assert_same_json(&input, &out, false);
+}

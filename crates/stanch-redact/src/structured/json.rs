@@ -1,0 +1,802 @@
+//! JSON-aware redaction: one document in, the same document out with only
+//! string contents (and numbers that hold a finding) rewritten. Spacing, key
+//! order, escapes and number spelling elsewhere stay byte-identical, and the
+//! output is valid JSON of the same shape.
+//!
+//! How a document is read:
+//! 1. The whole document is scanned as text once, with every rule and
+//!    extension (the rules read escaped forms, the decoder reads `\u`
+//!    escapes). This is the expensive part and it is the same scan as text
+//!    mode, so JSON costs little more than text.
+//! 2. The document is parsed ([`parse`](super::parse)) and walked with the
+//!    key each value sits under:
+//!    - a value under a secret-naming key (`password`, `Authorization`,
+//!      `Cookie`…, see [`SecretKeys`]) is redacted whole, whatever it looks
+//!      like, as `secret-field` (or `pii-field` for `ssn`, `card_number`),
+//!      unless it is empty or a placeholder; an auth header keeps its scheme
+//!      (`Bearer [REDACTED:secret-field]`). The same holds in header pairs
+//!      `["Authorization", "…"]` and `{"name": "Authorization", "value": "…"}`;
+//!    - a string that holds a JSON document is parsed and redacted the same
+//!      way, recursively (at most [`MAX_STRING_NESTING`] levels), and written
+//!      back escaped;
+//!    - other strings get the scan's findings that fall inside them; a
+//!      string with escapes is decoded and scanned again, so findings map to
+//!      whole escapes and replacements are escaped;
+//!    - a number with a finding (a card number written as a number) becomes
+//!      a string holding the redacted number, so the output stays JSON.
+//! 3. With `max_field_bytes`, longer string values are cut (after
+//!    redaction, at an escape and character boundary) and end in
+//!    `...[TRUNCATED:N bytes]`.
+
+use super::keys::{KeyClass, SecretKeys};
+use super::parse::{children, escape_into, parse, unescape, JsonError, Kind, Node};
+use crate::restore::RestoreMap;
+use crate::Redactor;
+use stanch_engine::validate::is_placeholder;
+use stanch_engine::{Category, Finding, RuleId, Scratch};
+
+/// Strings holding JSON are walked at most this many levels deep.
+pub const MAX_STRING_NESTING: usize = 3;
+
+/// The rule for values under secret-naming keys.
+pub const SECRET_FIELD_RULE: &str = "secret-field";
+/// The rule for values under PII-naming keys.
+pub const PII_FIELD_RULE: &str = "pii-field";
+
+/// One rewrite of the document: bytes `start..end` become `text`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    /// The rule redacted here; `None` for a truncation.
+    pub rule: Option<RuleId>,
+    text: Vec<u8>,
+}
+
+impl std::fmt::Debug for Edit {
+    // The replacement is redaction output, but the type stays quiet anyway.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Edit")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("rule", &self.rule)
+            .finish()
+    }
+}
+
+/// A finding seen in the document (redacted or not): its rule and the
+/// byte offset it starts at (for findings inside a JSON string, the string).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    pub rule: RuleId,
+    pub offset: usize,
+}
+
+/// Buffers reused across documents.
+pub struct JsonScratch {
+    scan: Scratch,
+    findings: Vec<Finding>,
+    nodes: Vec<Node>,
+    edits: Vec<Edit>,
+    seen: Vec<Seen>,
+}
+
+impl std::fmt::Debug for JsonScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonScratch")
+            .field("edits", &self.edits.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl JsonScratch {
+    pub fn new(redactor: &Redactor) -> JsonScratch {
+        JsonScratch {
+            scan: redactor.db().scratch(),
+            findings: Vec::new(),
+            nodes: Vec::new(),
+            edits: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The engine scratch, for scanning text between documents.
+    pub fn engine(&mut self) -> &mut Scratch {
+        &mut self.scan
+    }
+
+    /// The last document's rewrites, in order.
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// Every finding in the last document, redacted or not (canaries too).
+    pub fn seen(&self) -> &[Seen] {
+        &self.seen
+    }
+}
+
+/// Redacts JSON documents with a [`Redactor`] and a key classifier.
+#[derive(Clone, Debug)]
+pub struct JsonRedactor<'a> {
+    redactor: &'a Redactor,
+    keys: &'a SecretKeys,
+    max_field_bytes: Option<usize>,
+    secret_field: Option<RuleId>,
+    pii_field: Option<RuleId>,
+}
+
+impl<'a> JsonRedactor<'a> {
+    pub fn new(redactor: &'a Redactor, keys: &'a SecretKeys) -> JsonRedactor<'a> {
+        let db = redactor.db();
+        let secret_field = db.lookup(SECRET_FIELD_RULE);
+        JsonRedactor {
+            redactor,
+            keys,
+            max_field_bytes: None,
+            secret_field,
+            pii_field: db.lookup(PII_FIELD_RULE).or(secret_field),
+        }
+    }
+
+    /// Cuts string values longer than `n` bytes (as written, escapes
+    /// included). At least 16.
+    pub fn max_field_bytes(mut self, n: Option<usize>) -> JsonRedactor<'a> {
+        self.max_field_bytes = n.map(|n| n.max(16));
+        self
+    }
+
+    /// Redacts one JSON document (surrounding blanks allowed) and appends
+    /// the result to `out`. A document that is not JSON is an error and
+    /// nothing is appended. `map`, if given, records pseudonyms for restore.
+    pub fn redact(
+        &self,
+        doc: &[u8],
+        scratch: &mut JsonScratch,
+        out: &mut Vec<u8>,
+        map: Option<&mut RestoreMap>,
+    ) -> Result<(), JsonError> {
+        scratch.edits.clear();
+        scratch.seen.clear();
+        let mut nodes = std::mem::take(&mut scratch.nodes);
+        let mut findings = std::mem::take(&mut scratch.findings);
+        let mut edits = std::mem::take(&mut scratch.edits);
+        let r = self.level(
+            doc,
+            0,
+            &mut nodes,
+            &mut findings,
+            &mut edits,
+            &mut scratch.scan,
+            &mut scratch.seen,
+            None,
+            map,
+        );
+        if r.is_ok() {
+            let mut pos = 0;
+            for e in &edits {
+                out.extend_from_slice(&doc[pos..e.start]);
+                out.extend_from_slice(&e.text);
+                pos = e.end;
+            }
+            out.extend_from_slice(&doc[pos..]);
+        }
+        scratch.nodes = nodes;
+        scratch.findings = findings;
+        scratch.edits = edits;
+        r
+    }
+
+    /// Parses, scans and walks one document; fills `edits` (sorted,
+    /// disjoint). `base` is where findings are reported when this document
+    /// is a string inside another.
+    #[allow(clippy::too_many_arguments)]
+    fn level(
+        &self,
+        doc: &[u8],
+        depth: usize,
+        nodes: &mut Vec<Node>,
+        findings: &mut Vec<Finding>,
+        edits: &mut Vec<Edit>,
+        scan: &mut Scratch,
+        seen: &mut Vec<Seen>,
+        base: Option<usize>,
+        map: Option<&mut RestoreMap>,
+    ) -> Result<(), JsonError> {
+        parse(doc, nodes)?;
+        self.redactor.db().scan(doc, scan, findings);
+        seen.extend(findings.iter().map(|f| Seen {
+            rule: f.rule,
+            offset: base.unwrap_or(f.start),
+        }));
+        let mut w = Walk {
+            jr: self,
+            doc,
+            nodes,
+            findings,
+            edits,
+            scan,
+            seen,
+            depth,
+            base,
+            map,
+            buf: Vec::new(),
+            bufmap: Vec::new(),
+        };
+        w.node(0, KeyClass::Unknown);
+        w.edits.sort_by_key(|e| e.start);
+        // Edits come from disjoint tokens and are merged within a token;
+        // keep the invariant anyway.
+        let mut last = 0;
+        w.edits.retain(|e| {
+            let keep = e.start >= last;
+            if keep {
+                last = e.end;
+            }
+            keep
+        });
+        Ok(())
+    }
+}
+
+/// Key names whose sibling `value` is named by their value
+/// (`{"name": "Authorization", "value": "…"}`).
+const NAME_KEYS: &[&[u8]] = &[b"name", b"key", b"header", b"field", b"k"];
+const VALUE_KEYS: &[&[u8]] = &[b"value", b"values", b"val", b"v"];
+
+/// Keys of value wrappers that pass an enclosing key's class on (OTLP
+/// JSON's `AnyValue`).
+const WRAPPER_KEYS: &[&[u8]] = &[
+    b"stringValue",
+    b"bytesValue",
+    b"intValue",
+    b"doubleValue",
+    b"arrayValue",
+    b"values",
+    b"value",
+];
+
+/// Auth schemes kept in front of a redacted credential header value.
+const SCHEMES: &[&[u8]] = &[
+    b"bearer ",
+    b"basic ",
+    b"token ",
+    b"digest ",
+    b"negotiate ",
+    b"ntlm ",
+    b"bot ",
+    b"aws4-hmac-sha256 ",
+    b"apikey ",
+    b"sso-key ",
+];
+
+struct Walk<'w, 'a> {
+    jr: &'w JsonRedactor<'a>,
+    doc: &'w [u8],
+    nodes: &'w [Node],
+    findings: &'w [Finding],
+    edits: &'w mut Vec<Edit>,
+    scan: &'w mut Scratch,
+    seen: &'w mut Vec<Seen>,
+    depth: usize,
+    base: Option<usize>,
+    map: Option<&'w mut RestoreMap>,
+    buf: Vec<u8>,
+    bufmap: Vec<(u32, u32)>,
+}
+
+impl Walk<'_, '_> {
+    fn node(&mut self, i: usize, class: KeyClass) {
+        let n = self.nodes[i];
+        match n.kind {
+            Kind::Object => self.object(i, class),
+            Kind::Array => {
+                let kids: Vec<usize> = children(self.nodes, i).collect();
+                // A header pair: ["Authorization", "Bearer …"].
+                if kids.len() == 2 && self.nodes[kids[0]].kind == Kind::String {
+                    let named = self.classify_string(kids[0]);
+                    if named.redacts() {
+                        self.node(kids[0], KeyClass::Unknown);
+                        self.node(kids[1], named);
+                        return;
+                    }
+                }
+                for c in kids {
+                    self.node(c, class);
+                }
+            }
+            Kind::String => self.string(&n, class, false),
+            Kind::Number => self.number(&n, class),
+            Kind::Literal => {}
+        }
+    }
+
+    fn object(&mut self, i: usize, class: KeyClass) {
+        let kids: Vec<usize> = children(self.nodes, i).collect();
+        // {"name": "Authorization", "value": "…"}: the name decides the
+        // value's class; under a redacting key (`"cookies": [{…}]`) any
+        // such pair's value is redacted.
+        let mut pair: Option<KeyClass> = None;
+        let mut has_name = false;
+        for &c in &kids {
+            let key = self.key_text(&self.nodes[c]);
+            if NAME_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+                && self.nodes[c].kind == Kind::String
+                && !self.is_placeholder_string(c)
+            {
+                has_name = true;
+                let named = self.classify_string(c);
+                if named.redacts() {
+                    pair = Some(named);
+                }
+            }
+        }
+        if pair.is_none() && has_name && class.redacts() {
+            pair = Some(class);
+        }
+        for c in kids {
+            let n = self.nodes[c];
+            if let Some((ks, ke)) = n.key {
+                self.string_content(ks, ke, n.key_escaped, KeyClass::Unknown, true);
+            }
+            let key = self.key_text(&n);
+            let mut cls = self.jr.keys.classify(&key);
+            if cls == KeyClass::Unknown {
+                if let Some(p) =
+                    pair.filter(|_| VALUE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)))
+                {
+                    cls = p;
+                } else if class.redacts() && WRAPPER_KEYS.contains(&key.as_slice()) {
+                    // OTLP JSON wraps values: {"stringValue": "…"},
+                    // {"arrayValue": {"values": […]}}.
+                    cls = class;
+                }
+            }
+            self.node(c, cls);
+        }
+    }
+
+    /// A member's key, unescaped.
+    fn key_text(&self, n: &Node) -> Vec<u8> {
+        let Some((ks, ke)) = n.key else {
+            return Vec::new();
+        };
+        let raw = &self.doc[ks..ke];
+        if !n.key_escaped {
+            return raw.to_vec();
+        }
+        let (mut out, mut map) = (Vec::new(), Vec::new());
+        unescape(raw, &mut out, &mut map);
+        out
+    }
+
+    /// True for a string node holding a placeholder (stanch's own output
+    /// included), so that redacting twice changes nothing.
+    fn is_placeholder_string(&self, i: usize) -> bool {
+        let (cs, ce) = self.nodes[i].content();
+        is_placeholder(&self.doc[cs..ce])
+    }
+
+    /// How a string value reads as a key name (for header pairs).
+    fn classify_string(&self, i: usize) -> KeyClass {
+        let n = &self.nodes[i];
+        let (cs, ce) = n.content();
+        if ce - cs > 128 {
+            return KeyClass::Unknown;
+        }
+        let raw = &self.doc[cs..ce];
+        if n.escaped {
+            let (mut out, mut map) = (Vec::new(), Vec::new());
+            unescape(raw, &mut out, &mut map);
+            self.jr.keys.classify(&out)
+        } else {
+            self.jr.keys.classify(raw)
+        }
+    }
+
+    fn string(&mut self, n: &Node, class: KeyClass, is_key: bool) {
+        let (cs, ce) = n.content();
+        let before = self.edits.len();
+        self.string_content(cs, ce, n.escaped, class, is_key);
+        if let Some(max) = self.jr.max_field_bytes {
+            if ce - cs > max {
+                self.truncate(cs, ce, max, before);
+            }
+        }
+    }
+
+    /// Findings of the scan that overlap `a..b` and are redacted, clipped.
+    fn overlapping(&self, a: usize, b: usize) -> Vec<Finding> {
+        let f = self.findings;
+        let hi = f.partition_point(|x| x.start < b);
+        // Findings are sorted by start; one starting before `a` can reach
+        // into the string (a match that began at its key).
+        let lo = f[..hi].partition_point(|x| x.start < a).saturating_sub(16);
+        f[lo..hi]
+            .iter()
+            .filter(|x| x.end > a && self.jr.redactor.applies(x))
+            .map(|x| Finding {
+                start: x.start.max(a),
+                end: x.end.min(b),
+                rule: x.rule,
+            })
+            .filter(|x| x.start < x.end)
+            .collect()
+    }
+
+    /// True if the scan finding clipped to `f` (at `cs`) started before `cs`.
+    fn began_before(&self, f: &Finding, cs: usize) -> bool {
+        f.start == cs
+            && self
+                .findings
+                .iter()
+                .any(|x| x.rule == f.rule && x.start < cs && x.end > cs)
+    }
+
+    fn string_content(
+        &mut self,
+        cs: usize,
+        ce: usize,
+        escaped: bool,
+        class: KeyClass,
+        is_key: bool,
+    ) {
+        let raw = &self.doc[cs..ce];
+        if class.redacts() && !is_key && self.field(cs, ce, escaped, class) {
+            return;
+        }
+        let mut ov = self.overlapping(cs, ce);
+        // A string with escapes is scanned again decoded, and that scan
+        // supersedes the raw one inside it: the raw text misreads escapes
+        // (`\ns3_key=` has a key `ns3_key`). Kept from the raw scan: matches
+        // that began before the string (a key read together with its value).
+        if escaped {
+            ov.retain(|f| self.began_before(f, cs));
+        }
+        // A string holding JSON: walk it.
+        if !is_key
+            && escaped
+            && self.depth < MAX_STRING_NESTING
+            && matches!(
+                raw.iter().find(|b| !b.is_ascii_whitespace()),
+                Some(b'{' | b'[')
+            )
+        {
+            let mut decoded = Vec::new();
+            let mut dmap = Vec::new();
+            unescape(raw, &mut decoded, &mut dmap);
+            let mut inner = Vec::new();
+            let ok = self
+                .jr
+                .level(
+                    &decoded,
+                    self.depth + 1,
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                    &mut inner,
+                    self.scan,
+                    self.seen,
+                    Some(self.base.unwrap_or(cs - 1)),
+                    self.map.as_deref_mut(),
+                )
+                .is_ok();
+            if ok {
+                let mut spans: Vec<Edit> = inner
+                    .into_iter()
+                    .map(|e| {
+                        let mut text = Vec::with_capacity(e.text.len() + 8);
+                        escape_into(&e.text, &mut text);
+                        let (a, b) = map_back(&dmap, e.start, e.end, raw.len());
+                        Edit {
+                            start: cs + a,
+                            end: cs + b,
+                            rule: e.rule,
+                            text,
+                        }
+                    })
+                    .collect();
+                self.add_uncovered(cs, ce, &ov, &mut spans);
+                self.edits.extend(spans);
+                return;
+            }
+        }
+        if ov.is_empty() && !escaped {
+            return;
+        }
+        let mut spans: Vec<Edit> = Vec::new();
+        if escaped {
+            // Scan the decoded text so findings cover whole escapes and
+            // pseudonyms are keyed on the real value.
+            let mut decoded = std::mem::take(&mut self.buf);
+            let mut dmap = std::mem::take(&mut self.bufmap);
+            unescape(raw, &mut decoded, &mut dmap);
+            let mut inner = Vec::new();
+            self.jr.redactor.db().scan(&decoded, self.scan, &mut inner);
+            for (a, b, rule) in merged(inner.iter().filter(|f| self.jr.redactor.applies(f))) {
+                let (ra, rb) = map_back(&dmap, a, b, raw.len());
+                let text = self.replacement(rule, &decoded[a..b]);
+                spans.push(Edit {
+                    start: cs + ra,
+                    end: cs + rb,
+                    rule: Some(rule),
+                    text,
+                });
+            }
+            self.buf = decoded;
+            self.bufmap = dmap;
+        }
+        self.add_uncovered(cs, ce, &ov, &mut spans);
+        self.edits.extend(spans);
+    }
+
+    /// Adds the scan's findings `ov` (within `cs..ce`) that no span in
+    /// `spans` covers, widened to whole escapes, merged.
+    fn add_uncovered(&mut self, cs: usize, ce: usize, ov: &[Finding], spans: &mut Vec<Edit>) {
+        let raw = &self.doc[cs..ce];
+        let mut extra: Vec<Finding> = Vec::new();
+        for f in ov {
+            let (a, b) = snap(raw, f.start - cs, f.end - cs);
+            let (a, b) = (cs + a, cs + b);
+            if spans.iter().any(|s| s.start < b && a < s.end) {
+                continue;
+            }
+            extra.push(Finding {
+                start: a,
+                end: b,
+                rule: f.rule,
+            });
+        }
+        extra.sort();
+        for (a, b, rule) in merged(extra.iter()) {
+            if spans.iter().any(|s| s.start < b && a < s.end) {
+                continue;
+            }
+            let value = decode_span(&self.doc[a..b]);
+            let text = self.replacement(rule, &value);
+            spans.push(Edit {
+                start: a,
+                end: b,
+                rule: Some(rule),
+                text,
+            });
+        }
+        spans.sort_by_key(|e| e.start);
+    }
+
+    /// Redacts a whole value under a redacting key. False if the value is
+    /// empty or a placeholder, or the field rule is disabled.
+    fn field(&mut self, cs: usize, ce: usize, escaped: bool, class: KeyClass) -> bool {
+        let raw = &self.doc[cs..ce];
+        let value = if escaped {
+            decode_span(raw)
+        } else {
+            raw.to_vec()
+        };
+        let trimmed = value.trim_ascii();
+        if trimmed.is_empty()
+            || is_placeholder(trimmed)
+            || (class == KeyClass::Session && is_uuid(trimmed))
+        {
+            return false;
+        }
+        // Keep an auth scheme: `Bearer [REDACTED:…]`.
+        let mut skip = 0;
+        if class == KeyClass::AuthHeader {
+            if let Some(s) = SCHEMES
+                .iter()
+                .find(|s| raw.len() > s.len() && raw[..s.len()].eq_ignore_ascii_case(s))
+            {
+                skip = s.len();
+            }
+        }
+        let field_rule = if class == KeyClass::Pii {
+            self.jr.pii_field
+        } else {
+            self.jr.secret_field
+        };
+        // A rule that found exactly this value names it better.
+        let want = if class == KeyClass::Pii {
+            Category::Pii
+        } else {
+            Category::Secret
+        };
+        let db = self.jr.redactor.db();
+        let named = self
+            .overlapping(cs + skip, ce)
+            .into_iter()
+            .find(|f| f.start == cs + skip && f.end == ce && db.rule(f.rule).category() == want)
+            .map(|f| f.rule);
+        let Some(rule) = named.or(field_rule) else {
+            return false;
+        };
+        let probe = Finding {
+            start: 0,
+            end: 1,
+            rule,
+        };
+        if !self.jr.redactor.applies(&probe) {
+            return false;
+        }
+        let value = if escaped {
+            decode_span(&raw[skip..])
+        } else {
+            raw[skip..].to_vec()
+        };
+        let text = self.replacement(rule, &value);
+        self.edits.push(Edit {
+            start: cs + skip,
+            end: ce,
+            rule: Some(rule),
+            text,
+        });
+        if field_rule == Some(rule) {
+            self.seen.push(Seen {
+                rule,
+                offset: self.base.unwrap_or(cs),
+            });
+        }
+        true
+    }
+
+    fn number(&mut self, n: &Node, class: KeyClass) {
+        let raw = &self.doc[n.start..n.end];
+        let mut text = vec![b'"'];
+        let rule;
+        if class.redacts() {
+            let r = if class == KeyClass::Pii {
+                self.jr.pii_field
+            } else {
+                self.jr.secret_field
+            };
+            let Some(r) = r else { return };
+            if !self.jr.redactor.applies(&Finding {
+                start: 0,
+                end: 1,
+                rule: r,
+            }) {
+                return;
+            }
+            rule = r;
+            let rep = self.replacement(r, raw);
+            escape_into(&rep, &mut text);
+            self.seen.push(Seen {
+                rule,
+                offset: self.base.unwrap_or(n.start),
+            });
+        } else {
+            let ov = self.overlapping(n.start, n.end);
+            if ov.is_empty() {
+                return;
+            }
+            rule = ov[0].rule;
+            let mut pos = n.start;
+            for (a, b, r) in merged(ov.iter()) {
+                text.extend_from_slice(&self.doc[pos..a]);
+                let rep = self.replacement(r, &self.doc[a..b]);
+                escape_into(&rep, &mut text);
+                pos = b;
+            }
+            text.extend_from_slice(&self.doc[pos..n.end]);
+        }
+        text.push(b'"');
+        self.edits.push(Edit {
+            start: n.start,
+            end: n.end,
+            rule: Some(rule),
+            text,
+        });
+    }
+
+    /// The replacement for `value` (a finding of `rule`), JSON-escaped.
+    fn replacement(&mut self, rule: RuleId, value: &[u8]) -> Vec<u8> {
+        let mut plain = Vec::with_capacity(32);
+        self.jr
+            .redactor
+            .write_replacement(rule, value, &mut plain, self.map.as_deref_mut())
+            .expect("writing to a Vec cannot fail");
+        let mut out = Vec::with_capacity(plain.len());
+        escape_into(&plain, &mut out);
+        out
+    }
+
+    /// Cuts the string content `cs..ce` after about `max` bytes; edits made
+    /// inside it from index `from` on are kept whole or dropped.
+    fn truncate(&mut self, cs: usize, ce: usize, max: usize, from: usize) {
+        let raw = &self.doc[cs..ce];
+        let mut cut = cs + snap(raw, max, max + 1).0;
+        // Never split a UTF-8 character.
+        while cut > cs && (self.doc[cut] & 0xC0) == 0x80 {
+            cut -= 1;
+        }
+        for e in &self.edits[from..] {
+            if e.start < cut && cut < e.end {
+                cut = e.end;
+            }
+        }
+        if cut >= ce {
+            return;
+        }
+        let mut i = from;
+        while i < self.edits.len() {
+            if self.edits[i].start >= cut {
+                self.edits.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        self.edits.push(Edit {
+            start: cut,
+            end: ce,
+            rule: None,
+            text: format!("...[TRUNCATED:{} bytes]", ce - cut).into_bytes(),
+        });
+    }
+}
+
+/// Merges sorted findings that overlap into (start, end, rule of the first).
+fn merged<'f>(it: impl Iterator<Item = &'f Finding>) -> Vec<(usize, usize, RuleId)> {
+    let mut out: Vec<(usize, usize, RuleId)> = Vec::new();
+    for f in it {
+        match out.last_mut() {
+            Some(last) if f.start < last.1 => last.1 = last.1.max(f.end),
+            _ => out.push((f.start, f.end, f.rule)),
+        }
+    }
+    out
+}
+
+/// Maps decoded `a..b` back to raw offsets through an [`unescape`] map.
+fn map_back(map: &[(u32, u32)], a: usize, b: usize, raw_len: usize) -> (usize, usize) {
+    let ra = map.get(a).map_or(raw_len, |m| m.0 as usize);
+    let rb = if b == 0 {
+        ra
+    } else {
+        map.get(b - 1).map_or(raw_len, |m| m.1 as usize)
+    };
+    (ra, rb.max(ra))
+}
+
+/// Widens raw `a..b` within string content `raw` to whole escapes.
+fn snap(raw: &[u8], a: usize, b: usize) -> (usize, usize) {
+    let (mut sa, mut sb) = (raw.len(), raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let len = if raw[i] == b'\\' {
+            match raw.get(i + 1) {
+                Some(b'u') => 6.min(raw.len() - i),
+                Some(_) => 2,
+                None => 1,
+            }
+        } else {
+            1
+        };
+        if sa == raw.len() && i + len > a {
+            sa = i;
+        }
+        if i + len >= b {
+            sb = i + len;
+            break;
+        }
+        i += len;
+    }
+    (sa.min(sb), sb)
+}
+
+/// `8-4-4-4-12` hex digits.
+fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Unescapes a raw span made of whole escapes.
+fn decode_span(raw: &[u8]) -> Vec<u8> {
+    let (mut out, mut map) = (Vec::new(), Vec::new());
+    unescape(raw, &mut out, &mut map);
+    out
+}
