@@ -279,6 +279,21 @@ for corpus in sparse dense; do
   fi
 done
 
+# JSON lines: the sparse corpus as LLM request bodies, redacted as JSON (walked, key context)
+# next to the same file redacted as text.
+SPARSE_JSONL="$CDIR/sparse.jsonl"
+if ! [ -f "$SPARSE_JSONL" ] || [ "$SPARSE_JSONL" -ot "$SPARSE" ]; then
+  python3 "$ROOT/bench/accuracy/wrap_jsonl.py" "$SPARSE" "$SPARSE_JSONL" ||
+    die "wrap_jsonl.py failed"
+fi
+say "sparse corpus as JSON lines (request bodies): $SPARSE_JSONL ($(stat -c %s "$SPARSE_JSONL") bytes)"
+measure sparse-jsonl stanch "stanch redact --format jsonl FILE" 1 "$SPARSE_JSONL" "0" none "" \
+  /dev/null /dev/null "$STANCH" redact --format jsonl "$SPARSE_JSONL" ||
+  die "stanch redact --format jsonl failed"
+measure sparse-jsonl stanch "stanch redact --format text FILE" 1 "$SPARSE_JSONL" "0" none "" \
+  /dev/null /dev/null "$STANCH" redact --format text "$SPARSE_JSONL" ||
+  die "stanch redact --format text failed"
+
 # --- 5. memory: redact a long stream without writing it to disk -----------------------
 # stream_redact NAME FILE BYTES: pipes FILE repeated up to BYTES into `stanch redact`.
 stream_redact() {
