@@ -333,3 +333,44 @@ fn in_place_json_file_stays_json() {
     assert_no_planted(&out);
     assert_same_json(&input, &out, false);
 }
+
+#[test]
+fn text_structures_use_the_key_as_context() {
+    // logfmt, an HTTP header block, .env, shell export, YAML, a Python
+    // repr and a JS object: the key name decides, the value is redacted,
+    // the rest of each line is unchanged.
+    let input = "level=info msg=\"db connect\" user=app password=Kp3mZq9xW7 host=db.internal
+GET /v1/orders HTTP/1.1
+Host: api.acme-corp.io
+Authorization: Bearer 9f8e7d6c5b4a3f2e1d0cAbCdEf
+Cookie: session=Zq8Lm2Nv5Rt7Wz1Ab4Cd; theme=dark
+X-Api-Key: 7Hk2Pq9Lm4XzWq81
+DB_PASSWORD=Tr1cky-Falc0n!42
+export GITHUB_TOKEN=q0M3pX9vQ2mZ4nR7tY1uW8eS5aD6
+database:
+  password: S3cur3P@ss_77
+{'user': 'bob', 'password': 'Blue42Ocean!', 'api_key': 'k9Lm2Nv5Rt7Wz1Ab'}
+{ user: 'bob', secret: 'Ma9le-Rocket7xyz', retries: 3 }
+";
+    let out = stanch()
+        .args(["redact", "--format", "text"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    assert_eq!(
+        text(&out.get_output().stdout),
+        "level=info msg=\"db connect\" user=app password=[REDACTED:password-assignment] host=db.internal
+GET /v1/orders HTTP/1.1
+Host: api.acme-corp.io
+Authorization: Bearer [REDACTED:http-bearer]
+Cookie: session=[REDACTED:http-cookie]; theme=dark
+X-Api-Key: [REDACTED:http-api-key-header]
+DB_PASSWORD=[REDACTED:password-assignment]
+export GITHUB_TOKEN=[REDACTED:token-assignment]
+database:
+  password: [REDACTED:password-assignment]
+{'user': 'bob', 'password': '[REDACTED:password-assignment-quoted]', 'api_key': '[REDACTED:api-key-assignment-quoted]'}
+{ user: 'bob', secret: '[REDACTED:secret-assignment-quoted]', retries: 3 }
+"
+    );
+}

@@ -29,7 +29,9 @@
 //!    `...[TRUNCATED:N bytes]`.
 
 use super::keys::{KeyClass, SecretKeys};
-use super::parse::{children, escape_into, parse, unescape, JsonError, Kind, Node};
+use super::parse::{
+    children, escape_into, parse, unescape, unescape_append, JsonError, Kind, Node,
+};
 use crate::restore::RestoreMap;
 use crate::Redactor;
 use stanch_engine::validate::is_placeholder;
@@ -204,15 +206,89 @@ impl<'a> JsonRedactor<'a> {
         map: Option<&mut RestoreMap>,
     ) -> Result<(), JsonError> {
         parse(doc, nodes)?;
-        self.redactor.db().scan(doc, scan, findings);
-        seen.extend(findings.iter().map(|f| Seen {
-            rule: f.rule,
-            offset: base.unwrap_or(f.start),
-        }));
+        // One scan over every string's decoded text (and every long
+        // number): decoded, so escapes never hide or split a finding;
+        // batched, so a document of small strings costs one scan. Each
+        // member is written `"key": "value"` on a line of its own, so rules
+        // that read a value with its key (`"password": "…"`) see both.
+        let mut batch = Vec::with_capacity(doc.len() + nodes.len() * 4);
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut push = |cs: usize, ce: usize, escaped: bool, batch: &mut Vec<u8>| {
+            let at = batch.len();
+            if escaped {
+                unescape_append(&doc[cs..ce], batch);
+            } else {
+                batch.extend_from_slice(&doc[cs..ce]);
+            }
+            pieces.push(Piece {
+                cs,
+                at,
+                len: batch.len() - at,
+                first: 0,
+                count: 0,
+            });
+        };
+        for n in nodes.iter() {
+            let string = n.kind == Kind::String && {
+                let (cs, ce) = n.content();
+                !self.nests(&doc[cs..ce], n.escaped, depth)
+            };
+            if let Some((ks, ke)) = n.key {
+                batch.push(b'"');
+                push(ks, ke, n.key_escaped, &mut batch);
+                batch.extend_from_slice(if string { b"\": " } else { b"\":\n" });
+            }
+            if string {
+                let (cs, ce) = n.content();
+                batch.push(b'"');
+                push(cs, ce, n.escaped, &mut batch);
+                batch.extend_from_slice(b"\"\n");
+            } else if n.kind == Kind::Number && n.end - n.start >= MIN_NUMBER {
+                push(n.start, n.end, false, &mut batch);
+                batch.push(b'\n');
+            }
+        }
+        self.redactor.db().scan(&batch, scan, findings);
+        // Findings to pieces, in piece coordinates (a finding that runs
+        // over a piece's end is cut there).
+        let mut local: Vec<(usize, Finding)> = Vec::with_capacity(findings.len());
+        for f in findings.iter() {
+            let mut pi = pieces.partition_point(|p| p.at + p.len <= f.start);
+            while pi < pieces.len() && pieces[pi].at < f.end {
+                let p = &pieces[pi];
+                let (s, e) = (f.start.max(p.at) - p.at, f.end.min(p.at + p.len) - p.at);
+                if s < e {
+                    local.push((
+                        pi,
+                        Finding {
+                            start: s,
+                            end: e,
+                            rule: f.rule,
+                        },
+                    ));
+                    seen.push(Seen {
+                        rule: f.rule,
+                        offset: base.unwrap_or(p.cs),
+                    });
+                }
+                pi += 1;
+            }
+        }
+        local.sort_by_key(|(pi, f)| (*pi, f.start));
+        findings.clear();
+        for (pi, f) in local {
+            let p = &mut pieces[pi];
+            if p.count == 0 {
+                p.first = findings.len();
+            }
+            p.count += 1;
+            findings.push(f);
+        }
         let mut w = Walk {
             jr: self,
             doc,
             nodes,
+            pieces: &pieces,
             findings,
             edits,
             scan,
@@ -220,8 +296,6 @@ impl<'a> JsonRedactor<'a> {
             depth,
             base,
             map,
-            buf: Vec::new(),
-            bufmap: Vec::new(),
         };
         w.node(0, KeyClass::Unknown);
         w.edits.sort_by_key(|e| e.start);
@@ -237,6 +311,34 @@ impl<'a> JsonRedactor<'a> {
         });
         Ok(())
     }
+}
+
+impl JsonRedactor<'_> {
+    /// True if string content `raw` is walked as a JSON document of its own.
+    fn nests(&self, raw: &[u8], escaped: bool, depth: usize) -> bool {
+        escaped
+            && depth < MAX_STRING_NESTING
+            && matches!(
+                raw.iter().find(|b| !b.is_ascii_whitespace()),
+                Some(b'{' | b'[')
+            )
+    }
+}
+
+/// Numbers this long (as written) are scanned (card numbers, phone
+/// numbers written as numbers); shorter ones cannot hold a finding.
+const MIN_NUMBER: usize = 6;
+
+/// A string's decoded content (or a number) in the scanned batch, and its
+/// findings (`findings[first..first + count]`, in piece coordinates).
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    /// Where the content starts in the document.
+    cs: usize,
+    at: usize,
+    len: usize,
+    first: usize,
+    count: usize,
 }
 
 /// Key names whose sibling `value` is named by their value
@@ -274,6 +376,7 @@ struct Walk<'w, 'a> {
     jr: &'w JsonRedactor<'a>,
     doc: &'w [u8],
     nodes: &'w [Node],
+    pieces: &'w [Piece],
     findings: &'w [Finding],
     edits: &'w mut Vec<Edit>,
     scan: &'w mut Scratch,
@@ -281,8 +384,6 @@ struct Walk<'w, 'a> {
     depth: usize,
     base: Option<usize>,
     map: Option<&'w mut RestoreMap>,
-    buf: Vec<u8>,
-    bufmap: Vec<(u32, u32)>,
 }
 
 impl Walk<'_, '_> {
@@ -405,32 +506,18 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// Findings of the scan that overlap `a..b` and are redacted, clipped.
-    fn overlapping(&self, a: usize, b: usize) -> Vec<Finding> {
-        let f = self.findings;
-        let hi = f.partition_point(|x| x.start < b);
-        // Findings are sorted by start; one starting before `a` can reach
-        // into the string (a match that began at its key).
-        let lo = f[..hi].partition_point(|x| x.start < a).saturating_sub(16);
-        f[lo..hi]
-            .iter()
-            .filter(|x| x.end > a && self.jr.redactor.applies(x))
-            .map(|x| Finding {
-                start: x.start.max(a),
-                end: x.end.min(b),
-                rule: x.rule,
-            })
-            .filter(|x| x.start < x.end)
-            .collect()
-    }
-
-    /// True if the scan finding clipped to `f` (at `cs`) started before `cs`.
-    fn began_before(&self, f: &Finding, cs: usize) -> bool {
-        f.start == cs
-            && self
-                .findings
+    /// The redacted findings of the piece whose content starts at `cs`,
+    /// in content coordinates (decoded for a string with escapes).
+    fn piece(&self, cs: usize) -> Vec<Finding> {
+        let i = self.pieces.partition_point(|p| p.cs < cs);
+        match self.pieces.get(i) {
+            Some(p) if p.cs == cs => self.findings[p.first..p.first + p.count]
                 .iter()
-                .any(|x| x.rule == f.rule && x.start < cs && x.end > cs)
+                .filter(|f| self.jr.redactor.applies(f))
+                .copied()
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn string_content(
@@ -441,30 +528,22 @@ impl Walk<'_, '_> {
         class: KeyClass,
         is_key: bool,
     ) {
-        let raw = &self.doc[cs..ce];
+        let doc = self.doc;
+        let raw = &doc[cs..ce];
         if class.redacts() && !is_key && self.field(cs, ce, escaped, class) {
             return;
         }
-        let mut ov = self.overlapping(cs, ce);
-        // A string with escapes is scanned again decoded, and that scan
-        // supersedes the raw one inside it: the raw text misreads escapes
-        // (`\ns3_key=` has a key `ns3_key`). Kept from the raw scan: matches
-        // that began before the string (a key read together with its value).
-        if escaped {
-            ov.retain(|f| self.began_before(f, cs));
+        let mut found = self.piece(cs);
+        let nests = !is_key && self.jr.nests(raw, escaped, self.depth);
+        if !nests && found.is_empty() {
+            return;
         }
-        // A string holding JSON: walk it.
-        if !is_key
-            && escaped
-            && self.depth < MAX_STRING_NESTING
-            && matches!(
-                raw.iter().find(|b| !b.is_ascii_whitespace()),
-                Some(b'{' | b'[')
-            )
-        {
-            let mut decoded = Vec::new();
-            let mut dmap = Vec::new();
+        let (mut decoded, mut dmap) = (Vec::new(), Vec::new());
+        if escaped {
             unescape(raw, &mut decoded, &mut dmap);
+        }
+        if nests {
+            // A string holding JSON: walk it.
             let mut inner = Vec::new();
             let ok = self
                 .jr
@@ -481,86 +560,48 @@ impl Walk<'_, '_> {
                 )
                 .is_ok();
             if ok {
-                let mut spans: Vec<Edit> = inner
-                    .into_iter()
-                    .map(|e| {
-                        let mut text = Vec::with_capacity(e.text.len() + 8);
-                        escape_into(&e.text, &mut text);
-                        let (a, b) = map_back(&dmap, e.start, e.end, raw.len());
-                        Edit {
-                            start: cs + a,
-                            end: cs + b,
-                            rule: e.rule,
-                            text,
-                        }
-                    })
-                    .collect();
-                self.add_uncovered(cs, ce, &ov, &mut spans);
-                self.edits.extend(spans);
+                for e in inner {
+                    let mut text = Vec::with_capacity(e.text.len() + 8);
+                    escape_into(&e.text, &mut text);
+                    let (a, b) = map_back(&dmap, e.start, e.end, raw.len());
+                    self.edits.push(Edit {
+                        start: cs + a,
+                        end: cs + b,
+                        rule: e.rule,
+                        text,
+                    });
+                }
                 return;
             }
-        }
-        if ov.is_empty() && !escaped {
-            return;
-        }
-        let mut spans: Vec<Edit> = Vec::new();
-        if escaped {
-            // Scan the decoded text so findings cover whole escapes and
-            // pseudonyms are keyed on the real value.
-            let mut decoded = std::mem::take(&mut self.buf);
-            let mut dmap = std::mem::take(&mut self.bufmap);
-            unescape(raw, &mut decoded, &mut dmap);
+            // Not JSON after all: an ordinary string, not in the batch.
             let mut inner = Vec::new();
             self.jr.redactor.db().scan(&decoded, self.scan, &mut inner);
-            for (a, b, rule) in merged(inner.iter().filter(|f| self.jr.redactor.applies(f))) {
-                let (ra, rb) = map_back(&dmap, a, b, raw.len());
-                let text = self.replacement(rule, &decoded[a..b]);
-                spans.push(Edit {
-                    start: cs + ra,
-                    end: cs + rb,
-                    rule: Some(rule),
-                    text,
+            for f in &inner {
+                self.seen.push(Seen {
+                    rule: f.rule,
+                    offset: self.base.unwrap_or(cs),
                 });
             }
-            self.buf = decoded;
-            self.bufmap = dmap;
+            found = inner
+                .into_iter()
+                .filter(|f| self.jr.redactor.applies(f))
+                .collect();
         }
-        self.add_uncovered(cs, ce, &ov, &mut spans);
-        self.edits.extend(spans);
-    }
-
-    /// Adds the scan's findings `ov` (within `cs..ce`) that no span in
-    /// `spans` covers, widened to whole escapes, merged.
-    fn add_uncovered(&mut self, cs: usize, ce: usize, ov: &[Finding], spans: &mut Vec<Edit>) {
-        let raw = &self.doc[cs..ce];
-        let mut extra: Vec<Finding> = Vec::new();
-        for f in ov {
-            let (a, b) = snap(raw, f.start - cs, f.end - cs);
-            let (a, b) = (cs + a, cs + b);
-            if spans.iter().any(|s| s.start < b && a < s.end) {
-                continue;
-            }
-            extra.push(Finding {
-                start: a,
-                end: b,
-                rule: f.rule,
-            });
-        }
-        extra.sort();
-        for (a, b, rule) in merged(extra.iter()) {
-            if spans.iter().any(|s| s.start < b && a < s.end) {
-                continue;
-            }
-            let value = decode_span(&self.doc[a..b]);
-            let text = self.replacement(rule, &value);
-            spans.push(Edit {
-                start: a,
-                end: b,
+        let value: &[u8] = if escaped { &decoded } else { raw };
+        for (a, b, rule) in merged(found.iter()) {
+            let (ra, rb) = if escaped {
+                map_back(&dmap, a, b, raw.len())
+            } else {
+                (a, b)
+            };
+            let text = self.replacement(rule, &value[a..b]);
+            self.edits.push(Edit {
+                start: cs + ra,
+                end: cs + rb,
                 rule: Some(rule),
                 text,
             });
         }
-        spans.sort_by_key(|e| e.start);
     }
 
     /// Redacts a whole value under a redacting key. False if the value is
@@ -602,9 +643,9 @@ impl Walk<'_, '_> {
         };
         let db = self.jr.redactor.db();
         let named = self
-            .overlapping(cs + skip, ce)
+            .piece(cs)
             .into_iter()
-            .find(|f| f.start == cs + skip && f.end == ce && db.rule(f.rule).category() == want)
+            .find(|f| f.start == skip && f.end == value.len() && db.rule(f.rule).category() == want)
             .map(|f| f.rule);
         let Some(rule) = named.or(field_rule) else {
             return false;
@@ -664,13 +705,14 @@ impl Walk<'_, '_> {
                 offset: self.base.unwrap_or(n.start),
             });
         } else {
-            let ov = self.overlapping(n.start, n.end);
+            let ov = self.piece(n.start);
             if ov.is_empty() {
                 return;
             }
             rule = ov[0].rule;
             let mut pos = n.start;
             for (a, b, r) in merged(ov.iter()) {
+                let (a, b) = (n.start + a, n.start + b);
                 text.extend_from_slice(&self.doc[pos..a]);
                 let rep = self.replacement(r, &self.doc[a..b]);
                 escape_into(&rep, &mut text);

@@ -296,6 +296,25 @@ pub fn children(nodes: &[Node], i: usize) -> impl Iterator<Item = usize> + '_ {
 pub fn unescape(raw: &[u8], out: &mut Vec<u8>, map: &mut Vec<(u32, u32)>) {
     out.clear();
     map.clear();
+    unescape_with(raw, |bytes, a, b| {
+        out.extend_from_slice(bytes);
+        for _ in 0..bytes.len() {
+            map.push((a as u32, b as u32));
+        }
+    });
+}
+
+/// Appends the decoded form of string content `raw` to `out`.
+pub fn unescape_append(raw: &[u8], out: &mut Vec<u8>) {
+    if memchr::memchr(b'\\', raw).is_none() {
+        out.extend_from_slice(raw);
+        return;
+    }
+    unescape_with(raw, |bytes, _, _| out.extend_from_slice(bytes));
+}
+
+/// Calls `emit(decoded bytes, raw start, raw end)` for each byte or escape.
+fn unescape_with(raw: &[u8], mut emit: impl FnMut(&[u8], usize, usize)) {
     let mut i = 0;
     let hex4 = |at: usize| -> u32 {
         raw[at..at + 4]
@@ -303,12 +322,14 @@ pub fn unescape(raw: &[u8], out: &mut Vec<u8>, map: &mut Vec<(u32, u32)>) {
             .fold(0u32, |v, &b| v << 4 | (b as char).to_digit(16).unwrap_or(0))
     };
     while i < raw.len() {
-        let b = raw[i];
-        if b != b'\\' {
-            out.push(b);
-            map.push((i as u32, i as u32 + 1));
-            i += 1;
-            continue;
+        // Plain bytes up to the next escape, in one call.
+        let k = memchr::memchr(b'\\', &raw[i..]).map_or(raw.len(), |k| i + k);
+        for j in i..k {
+            emit(&raw[j..j + 1], j, j + 1);
+        }
+        i = k;
+        if i >= raw.len() {
+            break;
         }
         let (ch, len): (char, usize) = match raw.get(i + 1) {
             Some(b'u') if i + 6 <= raw.len() => {
@@ -338,10 +359,7 @@ pub fn unescape(raw: &[u8], out: &mut Vec<u8>, map: &mut Vec<(u32, u32)>) {
             None => ('\\', 1),
         };
         let mut buf = [0u8; 4];
-        for &byte in ch.encode_utf8(&mut buf).as_bytes() {
-            out.push(byte);
-            map.push((i as u32, (i + len) as u32));
-        }
+        emit(ch.encode_utf8(&mut buf).as_bytes(), i, i + len);
         i += len;
     }
 }
