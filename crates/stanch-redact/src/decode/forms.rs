@@ -404,10 +404,19 @@ pub fn json_segments(hay: &[u8], mut f: impl FnMut(usize, usize)) {
         while let Some(q) = memchr::memchr2(b'\\', b'"', &hay[pos..line_end]) {
             let at = pos + q;
             if hay[at] == b'\\' {
-                // Any escape: `\uXXXX` and `\/` hide bytes, and `\n`, `\t`
+                // Escapes that change what the rules read: `\uXXXX` and `\/`
+                // hide bytes, and `\n`, `\t`, `\r` before a letter or digit
                 // glue their letter to the next word (`a\tghp_…` reads as
                 // `tghp_…`, which no token rule's left boundary accepts).
-                has_escape = true;
+                // `\"`, `\\` and a line end before a blank or punctuation
+                // read the same raw: the rules allow them.
+                has_escape |= match hay.get(at + 1) {
+                    Some(b'u' | b'/') => true,
+                    Some(b'n' | b't' | b'r') => {
+                        hay.get(at + 2).is_some_and(|b| b.is_ascii_alphanumeric())
+                    }
+                    _ => false,
+                };
                 pos = (at + 2).min(line_end);
             } else {
                 if has_escape {
@@ -543,16 +552,16 @@ mod tests {
         url_tokens(s.as_bytes(), |a, b| v.push(&s[a..b]));
         assert_eq!(v, ["/?q=password%3Dhunter2", "x%20y"]);
         let mut v = Vec::new();
-        // Every segment with an escape: `\u`, `\/`, `\"`, and `\d` alike.
-        let s = "{\"a\":\"{\\u0022password\\u0022:\\u0022hunter2\\u0022}\",\"b\":\"x\\\"y\"}\nplain\nC:\\dir\nhttps:\\/\\/h";
+        // Segments whose escapes change what the rules read: `\u`, `\/`,
+        // and a line end or tab glued to a word; not `\"` or `\n ` alone.
+        let s = "{\"a\":\"{\\u0022password\\u0022:\\u0022hunter2\\u0022}\",\"b\":\"x\\\"y\\n z\"}\nplain\nC:\\dir\nhttps:\\/\\/h\n\"a\\tghp_x\"";
         json_segments(s.as_bytes(), |a, b| v.push(&s[a..b]));
         assert_eq!(
             v,
             [
                 "{\\u0022password\\u0022:\\u0022hunter2\\u0022}",
-                "x\\\"y",
-                "C:\\dir",
-                "https:\\/\\/h"
+                "https:\\/\\/h",
+                "a\\tghp_x"
             ]
         );
     }
