@@ -1,0 +1,207 @@
+//! Runtime settings of a gateway. The CLI builds them (quick start:
+//! [`GatewayConfig::quick_start`]); nothing here reads files.
+
+use crate::error::GatewayError;
+use crate::policy::RoutePolicy;
+use crate::provider::{self, Provider};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+/// Default request body limit (10 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = 10 << 20;
+/// Largest upstream (non-stream) response body read.
+pub const DEFAULT_RESPONSE_LIMIT: usize = 64 << 20;
+
+/// Where a route sends requests and what it does to them.
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// Name used in logs and metric labels.
+    pub name: String,
+    /// Base URL of the upstream (`https://api.openai.com`); the request path
+    /// and query are appended.
+    pub upstream: String,
+    /// Fixed provider, or `None` to tell by the path (quick start).
+    pub provider: Option<Provider>,
+    pub policy: RoutePolicy,
+}
+
+impl Route {
+    /// The provider for `path`, or `None` if this route does not proxy it.
+    pub fn provider_for(&self, path: &str) -> Option<Provider> {
+        match self.provider {
+            Some(p) => Some(p),
+            None => provider::classify(path),
+        }
+    }
+
+    /// The upstream URL for a request path and query. A base ending in
+    /// `/v1` does not double the `/v1` of the path.
+    pub fn upstream_url(&self, path: &str, query: Option<&str>) -> String {
+        let base = self.upstream.trim_end_matches('/');
+        let path = match (base.ends_with("/v1"), path.strip_prefix("/v1")) {
+            (true, Some(rest)) if rest.is_empty() || rest.starts_with('/') => rest,
+            _ => path,
+        };
+        match query {
+            Some(q) if !q.is_empty() => format!("{base}{path}?{q}"),
+            _ => format!("{base}{path}"),
+        }
+    }
+}
+
+/// Everything a gateway needs besides the engine.
+#[derive(Clone, Debug)]
+pub struct GatewayConfig {
+    pub listen: SocketAddr,
+    /// Refuse to listen on anything but loopback (quick start, where
+    /// clients bring their own credentials and nothing authenticates them).
+    pub loopback_only: bool,
+    pub route: Route,
+    /// Request bodies larger than this are refused with 413.
+    pub body_limit: usize,
+    pub response_limit: usize,
+    /// Connecting to the upstream.
+    pub connect_timeout: Duration,
+    /// Waiting for the upstream's response headers, and then between two
+    /// chunks of its body.
+    pub upstream_timeout: Duration,
+    /// Start with the kill switch engaged (every request gets 503).
+    pub kill_switch: bool,
+    /// Bearer token for `/admin/*`; without one, admin endpoints answer
+    /// loopback peers only.
+    pub admin_token: Option<AdminToken>,
+}
+
+/// A secret compared in constant time; `Debug` prints a placeholder.
+#[derive(Clone)]
+pub struct AdminToken(zeroize::Zeroizing<String>);
+
+impl AdminToken {
+    pub fn new(s: String) -> AdminToken {
+        AdminToken(zeroize::Zeroizing::new(s))
+    }
+
+    /// Constant-time comparison with a presented token.
+    pub fn matches(&self, presented: &[u8]) -> bool {
+        let a = self.0.as_bytes();
+        if a.len() != presented.len() {
+            return false;
+        }
+        a.iter()
+            .zip(presented)
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
+impl GatewayConfig {
+    /// `stanch serve --upstream URL`: the OpenAI and Anthropic paths to one
+    /// upstream, the default policy, loopback only.
+    pub fn quick_start(upstream: &str, listen: SocketAddr) -> Result<GatewayConfig, GatewayError> {
+        check_upstream(upstream)?;
+        Ok(GatewayConfig {
+            listen,
+            loopback_only: true,
+            route: Route {
+                name: "quickstart".into(),
+                upstream: upstream.to_string(),
+                provider: None,
+                policy: RoutePolicy::default(),
+            },
+            body_limit: DEFAULT_BODY_LIMIT,
+            response_limit: DEFAULT_RESPONSE_LIMIT,
+            connect_timeout: Duration::from_secs(10),
+            upstream_timeout: Duration::from_secs(300),
+            kill_switch: false,
+            admin_token: None,
+        })
+    }
+
+    /// Checks what can be checked before binding.
+    pub fn validate(&self) -> Result<(), GatewayError> {
+        if self.loopback_only && !self.listen.ip().is_loopback() {
+            return Err(GatewayError::NotLoopback(self.listen));
+        }
+        check_upstream(&self.route.upstream)
+    }
+}
+
+/// An upstream must be an http(s) URL with a host and no credentials,
+/// query or fragment.
+pub fn check_upstream(url: &str) -> Result<(), GatewayError> {
+    let bad = |why: &str| GatewayError::InvalidUpstream(why.to_string());
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("must start with http:// or https://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(bad("has no host"));
+    }
+    if host.contains('@') {
+        return Err(bad("must not hold credentials (user:password@)"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(bad("must not have a query or fragment"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_urls() {
+        let mut r =
+            GatewayConfig::quick_start("http://127.0.0.1:9/", DEFAULT_LISTEN.parse().unwrap())
+                .unwrap()
+                .route;
+        assert_eq!(
+            r.upstream_url("/v1/messages", Some("beta=true")),
+            "http://127.0.0.1:9/v1/messages?beta=true"
+        );
+        r.upstream = "https://api.example.com/v1".into();
+        assert_eq!(
+            r.upstream_url("/v1/chat/completions", None),
+            "https://api.example.com/v1/chat/completions"
+        );
+    }
+
+    #[test]
+    fn bad_upstreams_and_listen_addresses() {
+        for u in [
+            "ftp://x",
+            "http://",
+            "https://u:p@host",
+            "http://h/?q=1",
+            "api.openai.com",
+        ] {
+            assert!(check_upstream(u).is_err(), "{u}");
+        }
+        let mut c =
+            GatewayConfig::quick_start("http://h", DEFAULT_LISTEN.parse().unwrap()).unwrap();
+        assert!(c.validate().is_ok());
+        c.listen = "0.0.0.0:8787".parse().unwrap();
+        assert!(matches!(c.validate(), Err(GatewayError::NotLoopback(_))));
+        c.listen = "[::1]:8787".parse().unwrap();
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn admin_token_debug_and_compare() {
+        let t = AdminToken::new("s3cret-admin-token".into());
+        assert!(!format!("{t:?}").contains("s3cret"));
+        assert!(t.matches(b"s3cret-admin-token"));
+        assert!(!t.matches(b"s3cret-admin-tokeN"));
+        assert!(!t.matches(b"s3cret"));
+    }
+}
