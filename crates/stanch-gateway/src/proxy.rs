@@ -90,7 +90,7 @@ fn guess_provider(path: &str) -> Provider {
 async fn run(s: &Arc<AppState>, cx: &mut Ctx, req: Request) -> Result<Response, Refusal> {
     request_filter(s, cx, &req)?;
     let (parts, body) = req.into_parts();
-    let (body, map) = request_body(s, cx, &parts.headers, body).await?;
+    let (body, map) = request_body(s, cx, body).await?;
     let upstream = upstream(s, cx, &parts, body).await?;
     response(s, cx, upstream, map).await
 }
@@ -125,7 +125,6 @@ fn request_filter(s: &AppState, cx: &Ctx, req: &Request) -> Result<(), Refusal> 
 async fn request_body(
     s: &Arc<AppState>,
     cx: &mut Ctx,
-    headers: &HeaderMap,
     body: Body,
 ) -> Result<(Bytes, Option<RestoreMap>), Refusal> {
     let limit = s.config.body_limit;
@@ -142,15 +141,9 @@ async fn request_body(
     if bytes.is_empty() {
         return Ok((bytes, None));
     }
-    let json_like = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or_json();
-    let doc = if json_like {
-        Json::parse(&bytes).ok()
-    } else {
-        None
-    };
+    // Whatever the declared content type: what parses is scanned, what
+    // does not is refused (fail closed).
+    let doc = Json::parse(&bytes).ok();
     let Some(doc) = doc else {
         if policy.fail_open {
             cx.decision = "fail_open";
@@ -202,28 +195,6 @@ async fn request_body(
             cx.decision = "warned";
         }
         Ok((bytes, map))
-    }
-}
-
-trait JsonContentType {
-    fn is_none_or_json(self) -> bool;
-}
-
-impl JsonContentType for Option<&str> {
-    /// No content type, or a JSON one (`application/json`, `…+json`).
-    fn is_none_or_json(self) -> bool {
-        match self {
-            None => true,
-            Some(ct) => {
-                let ct = ct
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                ct == "application/json" || ct.ends_with("+json") || ct == "text/plain"
-            }
-        }
     }
 }
 
