@@ -330,3 +330,87 @@ fn non_delta_events_are_scanned_whole() {
     let (out, _) = rewrite(Provider::OpenAi, &[raw.into_bytes()], None);
     assert!(!out.contains(GH), "{out}");
 }
+
+#[test]
+fn responses_api_stream_deltas_and_done_events() {
+    let (a, b) = GH.split_at(15);
+    let ev = |ty: &str, extra: &str| {
+        format!("event: {ty}\ndata: {{\"type\":\"{ty}\",\"output_index\":0,\"content_index\":0,{extra}}}\n\n").into_bytes()
+    };
+    let events = vec![
+        ev(
+            "response.output_text.delta",
+            &format!("\"delta\":\"key {a}\""),
+        ),
+        ev(
+            "response.output_text.delta",
+            &format!("\"delta\":\"{b} end\""),
+        ),
+        ev(
+            "response.output_text.done",
+            &format!("\"text\":\"key {GH} end\""),
+        ),
+    ];
+    let (out, _) = rewrite(Provider::OpenAi, &events, None);
+    assert!(
+        !out.contains(&GH[..12]) && !out.contains(&GH[20..]),
+        "{out}"
+    );
+    let mut deltas = String::new();
+    for e in out.split("\n\n") {
+        if let Some(d) = e.lines().find_map(|l| l.strip_prefix("data: ")) {
+            let v: serde_json::Value = serde_json::from_str(d).unwrap();
+            if v["type"] == "response.output_text.delta" {
+                deltas.push_str(v["delta"].as_str().unwrap());
+            }
+            if v["type"] == "response.output_text.done" {
+                assert_eq!(v["text"], "key [REDACTED:github-pat] end");
+            }
+        }
+    }
+    assert_eq!(deltas, "key [REDACTED:github-pat] end");
+}
+
+#[test]
+fn thinking_and_multiple_blocks_keep_their_own_channels() {
+    let d = |i: u64, ty: &str, field: &str, s: &str| {
+        let data = Json::obj([
+            ("type", Json::str("content_block_delta")),
+            ("index", Json::Number(i.into())),
+            (
+                "delta",
+                Json::obj([("type", Json::str(ty)), (field, Json::str(s))]),
+            ),
+        ]);
+        [
+            b"event: content_block_delta\ndata: ".as_slice(),
+            &data.to_vec(),
+            b"\n\n",
+        ]
+        .concat()
+    };
+    let stop = |i: u64| {
+        format!("event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":{i}}}\n\n").into_bytes()
+    };
+    let (a, b) = GH.split_at(10);
+    let events = vec![
+        d(0, "thinking_delta", "thinking", &format!("think {a}")),
+        d(0, "thinking_delta", "thinking", &format!("{b} done")),
+        stop(0),
+        d(1, "text_delta", "text", "answer"),
+        stop(1),
+    ];
+    let (out, _) = rewrite(Provider::Anthropic, &events, None);
+    assert!(
+        !out.contains(&GH[..10]) && !out.contains(&GH[12..]),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"thinking\":\"think \"") || out.contains("[REDACTED:github-pat] done"),
+        "{out}"
+    );
+    // Block 0's tail is flushed before its stop, block 1 after its own text.
+    let stop0 = out.find("\"content_block_stop\",\"index\":0").unwrap();
+    let redacted = out.find("[REDACTED:github-pat]").unwrap();
+    assert!(redacted < stop0, "{out}");
+}

@@ -662,3 +662,60 @@ async fn http2_clients_are_served() {
     assert_eq!(r.status(), 200);
     assert!(!h.upstream_bodies().pop().unwrap().contains(GH));
 }
+
+#[tokio::test]
+async fn fail_open_forwards_unparseable_bodies_and_records_it() {
+    let h = start_with(|c| c.route.policy.fail_open = true).await;
+    let (status, _, _) = h
+        .post("/v1/chat/completions", "json", "not json at all")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(h.upstream_bodies().pop().unwrap(), "not json at all");
+    let m = h.metrics().await;
+    assert!(
+        m.contains(r#"stanch_requests_total{decision="fail_open",route="quickstart"} 1"#),
+        "{m}"
+    );
+}
+
+#[tokio::test]
+async fn admin_endpoint_needs_the_token_when_one_is_set() {
+    let h = start_with(|c| {
+        c.admin_token = Some(stanch_gateway::AdminToken::new(
+            "admin-token-0123456789".into(),
+        ))
+    })
+    .await;
+    let url = format!("{}/admin/kill-switch", h.base);
+    let r = h.client.post(&url).body("on").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = h
+        .client
+        .post(&url)
+        .bearer_auth("wrong-token-0123456789")
+        .body("on")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!h.kill.engaged());
+    let r = h
+        .client
+        .post(&url)
+        .bearer_auth("admin-token-0123456789")
+        .body("on")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(h.kill.engaged());
+    let r = h
+        .client
+        .post(&url)
+        .bearer_auth("admin-token-0123456789")
+        .body("maybe")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

@@ -42,7 +42,7 @@ def fake():
 
 @pytest.fixture(scope="session")
 def gateway(fake, tmp_path_factory):
-    """(base URL, log path, canary value)."""
+    """(base URL, log path, canary value, process)."""
     rec, url = fake
     tmp = tmp_path_factory.mktemp("gw")
     stanch = os.environ.get("STANCH_BIN") or str(ROOT / "target" / "debug" / "stanch")
@@ -71,7 +71,7 @@ def gateway(fake, tmp_path_factory):
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError("gateway did not start:\n" + log.read_text())
         time.sleep(0.1)
-    yield base, log, canary
+    yield base, log, canary, proc
     proc.terminate()
     try:
         proc.wait(timeout=10)

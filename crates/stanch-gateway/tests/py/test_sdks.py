@@ -4,6 +4,9 @@ planted secrets never reach the provider, the provider's planted secret
 back as the originals, blocked requests raise the SDK's own errors."""
 
 import json
+import signal
+import time
+import urllib.error
 import urllib.request
 
 import anthropic
@@ -125,8 +128,8 @@ def test_malformed_body_refused(gateway, rec):
 
 
 def test_zz_logs_and_metrics_hold_no_secrets(gateway):
-    """Runs last (by name): everything above has been logged by now."""
-    base, log, canary = gateway
+    """Near the end of the file: everything above has been logged by now."""
+    base, log, canary, _ = gateway
     with urllib.request.urlopen(base + "/metrics", timeout=5) as r:
         metrics = r.read().decode()
     assert 'stanch_findings_total{action="redact",category="secret",direction="request",rule="github-pat"}' in metrics
@@ -135,3 +138,32 @@ def test_zz_logs_and_metrics_hold_no_secrets(gateway):
     for text in (metrics, logs):
         for secret in (GH, PLANT, canary, REGISTERED, EMAIL, CLIENT_KEY):
             assert secret not in text
+
+
+def readyz(base):
+    try:
+        with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def wait_for(cond):
+    deadline = time.time() + 5
+    while not cond():
+        assert time.time() < deadline
+        time.sleep(0.05)
+
+
+def test_zz_kill_switch_by_signal(gateway, rec):
+    base, _, _, proc = gateway
+    proc.send_signal(signal.SIGUSR1)
+    wait_for(lambda: readyz(base) == 503)
+    with pytest.raises(openai.InternalServerError) as e:
+        oai(gateway).chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    assert e.value.status_code == 503 and "kill switch" in str(e.value)
+    assert rec.all() == []
+    proc.send_signal(signal.SIGUSR2)
+    wait_for(lambda: readyz(base) == 200)
+    r = oai(gateway).chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    assert r.choices[0].message.content
