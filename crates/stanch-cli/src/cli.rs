@@ -36,6 +36,8 @@ pub enum Command {
     /// Run an HTTP gateway for OpenAI- and Anthropic-style APIs that redacts
     /// requests and answers (streams included) on the way through.
     Serve(ServeArgs),
+    /// Manage gateway API keys (`stanch serve --gateway-config` with keys_file).
+    Keys(KeysArgs),
 }
 
 /// Options shared by `redact` and `scan`.
@@ -291,8 +293,13 @@ pub enum KeyCommand {
 pub struct ServeArgs {
     /// Base URL of the provider (`https://api.openai.com`,
     /// `https://api.anthropic.com`); request paths are appended.
-    #[arg(long, value_name = "URL")]
-    pub upstream: String,
+    #[arg(long, value_name = "URL", required_unless_present = "gateway_config")]
+    pub upstream: Option<String>,
+    /// Gateway config file: named routes, providers, allowed models and
+    /// roles, upstream credentials, per-route policy, API keys. Reloaded on
+    /// SIGHUP or change (an invalid new version keeps the old one).
+    #[arg(long, value_name = "FILE", conflicts_with = "upstream")]
+    pub gateway_config: Option<PathBuf>,
     /// Address to listen on; quick start accepts loopback addresses only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
     pub listen: std::net::SocketAddr,
@@ -335,4 +342,30 @@ pub struct ServeArgs {
     pub admin_token_env: Option<String>,
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Mint a gateway API key for a caller: prints it once and appends its
+    /// SHA-256 (never the key) with the name and role to the keys file.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// Keys file (mode 0600).
+        #[arg(long, value_name = "PATH", default_value = ".stanch/gateway-keys.toml")]
+        file: PathBuf,
+    },
+    /// List names, roles and creation times (never keys).
+    List {
+        #[arg(long, value_name = "PATH", default_value = ".stanch/gateway-keys.toml")]
+        file: PathBuf,
+    },
 }

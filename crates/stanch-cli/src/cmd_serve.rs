@@ -1,6 +1,8 @@
 //! `stanch serve`: the quick-start gateway. Builds the same rule set, key,
 //! registered secrets, canaries and extensions as `stanch redact`, then
-//! hands them to stanch-gateway, which runs until SIGINT/SIGTERM.
+//! hands them to stanch-gateway, which runs until SIGINT/SIGTERM. With
+//! `--gateway-config`, routes, identities and policies come from that file
+//! (reloaded on SIGHUP or change) instead of the quick-start flags.
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -25,8 +27,20 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
     let route_policy = route_policy(&args, &db)?;
     let redactor = Redactor::new(db, key, policy);
 
-    let mut gc = GatewayConfig::quick_start(&args.upstream, args.listen)?;
-    gc.route.policy = route_policy;
+    if let Some(path) = &args.gateway_config {
+        let db = redactor.db();
+        let loaded = stanch_gateway::file::load(path, &|id| db.lookup(id).is_some())?;
+        stanch_gateway::init_logging();
+        Gateway::new(loaded.config, Engine::new(redactor))?
+            .reload_from(path.clone(), loaded.files)
+            .run_blocking()?;
+        return Ok(0);
+    }
+    let Some(upstream) = args.upstream.as_deref() else {
+        bail!("--upstream URL or --gateway-config FILE is needed");
+    };
+    let mut gc = GatewayConfig::quick_start(upstream, args.listen)?;
+    gc.routes[0].policy = route_policy;
     gc.body_limit = args.body_limit;
     gc.upstream_timeout = Duration::from_secs(args.upstream_timeout.max(1));
     gc.kill_switch = args.kill_switch;

@@ -19,6 +19,7 @@ mod baseline;
 mod cli;
 mod cmd_canary;
 mod cmd_key;
+mod cmd_keys;
 mod cmd_redact;
 mod cmd_rules;
 mod cmd_scan;
@@ -56,6 +57,7 @@ fn run(args: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Key(a) => cmd_key::run(a),
         cli::Command::Canary(a) => cmd_canary::run(&config, a),
         cli::Command::Serve(a) => cmd_serve::run(&config, a),
+        cli::Command::Keys(a) => cmd_keys::run(a),
     }
 }
 

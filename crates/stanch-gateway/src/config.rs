@@ -19,16 +19,59 @@ pub const DEFAULT_RESPONSE_LIMIT: usize = 64 << 20;
 pub struct Route {
     /// Name used in logs and metric labels.
     pub name: String,
+    /// Path prefix this route serves (`/openai`); stripped before the path
+    /// goes upstream. Empty: every path (quick start).
+    pub prefix: String,
     /// Base URL of the upstream (`https://api.openai.com`); the request path
-    /// and query are appended.
+    /// (without the prefix) and query are appended.
     pub upstream: String,
-    /// Fixed provider, or `None` to tell by the path (quick start).
+    /// Fixed provider, or `None` to tell by the path (quick start: only the
+    /// known OpenAI and Anthropic paths are proxied).
     pub provider: Option<Provider>,
     pub policy: RoutePolicy,
+    /// Models a request may name (empty: any).
+    pub models: Vec<String>,
+    /// Roles allowed on this route (empty: any authenticated caller).
+    pub roles: Vec<String>,
+    /// Credential sent upstream instead of the client's.
+    pub credential: Option<Credential>,
+}
+
+/// An upstream credential: a header and its value (`Debug` hides it).
+#[derive(Clone)]
+pub struct Credential {
+    pub header: String,
+    value: zeroize::Zeroizing<String>,
+}
+
+impl Credential {
+    /// `header: value` (for `authorization`, pass `Bearer …` whole).
+    pub fn new(header: &str, value: String) -> Credential {
+        Credential {
+            header: header.to_ascii_lowercase(),
+            value: zeroize::Zeroizing::new(value),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credential({}: <redacted>)", self.header)
+    }
 }
 
 impl Route {
-    /// The provider for `path`, or `None` if this route does not proxy it.
+    /// The path inside this route (`/openai/v1/x` → `/v1/x`), if it serves `path`.
+    pub fn inner<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix(self.prefix.trim_end_matches('/'))?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
+
+    /// The provider for an inner path, or `None` if this route does not proxy it.
     pub fn provider_for(&self, path: &str) -> Option<Provider> {
         match self.provider {
             Some(p) => Some(p),
@@ -36,7 +79,7 @@ impl Route {
         }
     }
 
-    /// The upstream URL for a request path and query. A base ending in
+    /// The upstream URL for an inner path and query. A base ending in
     /// `/v1` does not double the `/v1` of the path.
     pub fn upstream_url(&self, path: &str, query: Option<&str>) -> String {
         let base = self.upstream.trim_end_matches('/');
@@ -49,6 +92,16 @@ impl Route {
             _ => format!("{base}{path}"),
         }
     }
+
+    /// Whether a caller with `role` may use this route.
+    pub fn allows_role(&self, role: &str) -> bool {
+        self.roles.is_empty() || self.roles.iter().any(|r| r == role)
+    }
+
+    /// Whether a request may name `model`.
+    pub fn allows_model(&self, model: Option<&str>) -> bool {
+        self.models.is_empty() || model.is_some_and(|m| self.models.iter().any(|x| x == m))
+    }
 }
 
 /// Everything a gateway needs besides the engine.
@@ -58,7 +111,12 @@ pub struct GatewayConfig {
     /// Refuse to listen on anything but loopback (quick start, where
     /// clients bring their own credentials and nothing authenticates them).
     pub loopback_only: bool,
-    pub route: Route,
+    /// Routes; the longest matching prefix serves a request.
+    pub routes: Vec<Route>,
+    /// Gateway API keys: when set, every proxied request must present one
+    /// (`Authorization: Bearer` or `x-api-key`), and the caller's role
+    /// decides its routes.
+    pub keys: Option<crate::keys::KeyStore>,
     /// Request bodies larger than this are refused with 413.
     pub body_limit: usize,
     pub response_limit: usize,
@@ -110,12 +168,17 @@ impl GatewayConfig {
         Ok(GatewayConfig {
             listen,
             loopback_only: true,
-            route: Route {
+            routes: vec![Route {
                 name: "quickstart".into(),
+                prefix: String::new(),
                 upstream: upstream.to_string(),
                 provider: None,
                 policy: RoutePolicy::default(),
-            },
+                models: Vec::new(),
+                roles: Vec::new(),
+                credential: None,
+            }],
+            keys: None,
             body_limit: DEFAULT_BODY_LIMIT,
             response_limit: DEFAULT_RESPONSE_LIMIT,
             connect_timeout: Duration::from_secs(10),
@@ -130,7 +193,24 @@ impl GatewayConfig {
         if self.loopback_only && !self.listen.ip().is_loopback() {
             return Err(GatewayError::NotLoopback(self.listen));
         }
-        check_upstream(&self.route.upstream)
+        if !self.listen.ip().is_loopback() && self.keys.is_none() {
+            return Err(GatewayError::Unauthenticated(self.listen));
+        }
+        if self.routes.is_empty() {
+            return Err(GatewayError::InvalidUpstream("no route".into()));
+        }
+        for r in &self.routes {
+            check_upstream(&r.upstream)?;
+        }
+        Ok(())
+    }
+
+    /// The route serving `path` (longest prefix) and the path inside it.
+    pub fn route_for<'p>(&self, path: &'p str) -> Option<(&Route, &'p str)> {
+        self.routes
+            .iter()
+            .filter_map(|r| r.inner(path).map(|inner| (r, inner)))
+            .max_by_key(|(r, _)| r.prefix.trim_end_matches('/').len())
     }
 }
 
@@ -164,7 +244,8 @@ mod tests {
         let mut r =
             GatewayConfig::quick_start("http://127.0.0.1:9/", DEFAULT_LISTEN.parse().unwrap())
                 .unwrap()
-                .route;
+                .routes
+                .remove(0);
         assert_eq!(
             r.upstream_url("/v1/messages", Some("beta=true")),
             "http://127.0.0.1:9/v1/messages?beta=true"
@@ -194,6 +275,32 @@ mod tests {
         assert!(matches!(c.validate(), Err(GatewayError::NotLoopback(_))));
         c.listen = "[::1]:8787".parse().unwrap();
         assert!(c.validate().is_ok());
+        // Off loopback only with API keys.
+        c.loopback_only = false;
+        c.listen = "0.0.0.0:8787".parse().unwrap();
+        assert!(matches!(
+            c.validate(),
+            Err(GatewayError::Unauthenticated(_))
+        ));
+        c.keys = Some(crate::keys::KeyStore::default());
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        let mut c =
+            GatewayConfig::quick_start("http://h", DEFAULT_LISTEN.parse().unwrap()).unwrap();
+        let mut r = c.routes[0].clone();
+        r.name = "oa".into();
+        r.prefix = "/openai".into();
+        c.routes.push(r);
+        let (r, inner) = c.route_for("/openai/v1/chat/completions").unwrap();
+        assert_eq!((r.name.as_str(), inner), ("oa", "/v1/chat/completions"));
+        let (r, inner) = c.route_for("/v1/messages").unwrap();
+        assert_eq!((r.name.as_str(), inner), ("quickstart", "/v1/messages"));
+        assert_eq!(c.route_for("/openaix/v1").unwrap().0.name, "quickstart");
+        let cred = Credential::new("Authorization", "Bearer sk-upstream-secret".into());
+        assert!(!format!("{cred:?}").contains("sk-upstream"));
     }
 
     #[test]

@@ -13,6 +13,8 @@ use std::net::SocketAddr;
 pub enum GatewayError {
     #[error("quick start listens on loopback only (clients bring their own credentials and nothing authenticates them); {0} is not a loopback address")]
     NotLoopback(SocketAddr),
+    #[error("{0} is not a loopback address: listening there needs gateway API keys (keys_file) so that callers are authenticated")]
+    Unauthenticated(SocketAddr),
     #[error("invalid upstream URL: {0}")]
     InvalidUpstream(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -72,6 +74,26 @@ impl Refusal {
             "stanch_unknown_path",
             Cause::Client,
             "stanch: this path is not proxied",
+        )
+    }
+
+    pub fn unauthenticated() -> Refusal {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorKind::Authentication,
+            "stanch_unauthenticated",
+            Cause::Client,
+            "stanch: a valid gateway API key is required (Authorization: Bearer or x-api-key)",
+        )
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal::new(
+            StatusCode::FORBIDDEN,
+            ErrorKind::Permission,
+            code,
+            Cause::Client,
+            message,
         )
     }
 

@@ -16,6 +16,9 @@
 //!   back only a bounded tail per channel; pseudonyms restored on the way.
 //! - [`provider`]: paths per provider and each provider's error format;
 //!   [`error`]: every refusal becomes a status and body in one place.
+//! - [`config`]: runtime settings (routes, limits); [`file`]: the gateway
+//!   config file (routes, identities, per-route policy), hot-reloaded;
+//!   [`keys`]: gateway API keys (only hashes stored).
 //! - [`json`]: an order-preserving JSON value; [`metrics`]: Prometheus.
 //!
 //! The engine and redactor (stanch-engine, stanch-redact) stay synchronous;
@@ -23,8 +26,10 @@
 
 pub mod config;
 pub mod error;
+pub mod file;
 pub mod inspect;
 pub mod json;
+pub mod keys;
 pub mod mask;
 pub mod metrics;
 pub mod policy;
@@ -34,7 +39,7 @@ pub mod server;
 pub mod sse;
 pub mod walk;
 
-pub use config::{AdminToken, GatewayConfig, Route};
+pub use config::{AdminToken, Credential, GatewayConfig, Route};
 pub use error::GatewayError;
 pub use inspect::Engine;
 pub use policy::{Action, RoutePolicy};

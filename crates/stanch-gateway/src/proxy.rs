@@ -12,10 +12,11 @@
 //! responses in one place ([`Refusal::response`]). The log phase records
 //! route, status, decision, rule ids and counts, never bodies or headers.
 
+use crate::config::{GatewayConfig, Route};
 use crate::error::{Cause, Refusal};
 use crate::inspect::{describe, Direction, Tally};
 use crate::json::Json;
-use crate::policy::Action;
+use crate::policy::{Action, RoutePolicy};
 use crate::provider::{self, ErrorKind, Provider};
 use crate::server::AppState;
 use crate::sse::SseRewriter;
@@ -32,9 +33,17 @@ use std::time::{Duration, Instant};
 /// What the phases learn about one request.
 #[derive(Debug)]
 pub struct Ctx {
+    /// The config this request runs under (a reload does not change it).
+    pub cfg: Arc<GatewayConfig>,
+    /// Index of the route in `cfg.routes`, once matched.
+    pub route_index: Option<usize>,
+    /// Route name for logs and metrics (`-` when none matched).
     pub route: String,
+    /// Caller's name when gateway API keys are on.
+    pub identity: Option<String>,
     pub provider: Provider,
     pub method: Method,
+    /// The path inside the route (prefix stripped).
     pub path: String,
     pub start: Instant,
     pub request_findings: Tally,
@@ -45,14 +54,23 @@ pub struct Ctx {
 }
 
 pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
-    let path = req.uri().path().to_string();
+    let cfg = s.config();
+    let full = req.uri().path();
+    let (route_index, path) = match cfg.route_for(full) {
+        Some((r, inner)) if r.provider_for(inner).is_some() => (
+            cfg.routes.iter().position(|x| std::ptr::eq(x, r)),
+            inner.to_string(),
+        ),
+        _ => (None, full.to_string()),
+    };
+    let route = route_index.map(|i| &cfg.routes[i]);
     let mut cx = Ctx {
-        route: s.config.route.name.clone(),
-        provider: s
-            .config
-            .route
-            .provider_for(&path)
+        route: route.map_or_else(|| "-".to_string(), |r| r.name.clone()),
+        provider: route
+            .and_then(|r| r.provider_for(&path))
             .unwrap_or_else(|| guess_provider(&path)),
+        route_index,
+        identity: None,
         method: req.method().clone(),
         path,
         start: Instant::now(),
@@ -61,6 +79,7 @@ pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
         decision: "pass",
         upstream_status: None,
         stream: false,
+        cfg,
     };
     match run(&s, &mut cx, req).await {
         Ok(resp) => resp,
@@ -88,28 +107,53 @@ fn guess_provider(path: &str) -> Provider {
 }
 
 async fn run(s: &Arc<AppState>, cx: &mut Ctx, req: Request) -> Result<Response, Refusal> {
-    request_filter(s, cx, &req)?;
+    let cfg = cx.cfg.clone();
+    let route = cx
+        .route_index
+        .and_then(|i| cfg.routes.get(i))
+        .ok_or_else(Refusal::not_found)?;
+    request_filter(s, cx, route, &req)?;
     let (parts, body) = req.into_parts();
-    let (body, map) = request_body(s, cx, body).await?;
-    let upstream = upstream(s, cx, &parts, body).await?;
+    let (body, map) = request_body(s, cx, route, body).await?;
+    let upstream = upstream(s, cx, route, &parts, body).await?;
     response(s, cx, upstream, map).await
 }
 
-/// Phase 1: route, kill switch, declared size and encoding.
-fn request_filter(s: &AppState, cx: &Ctx, req: &Request) -> Result<(), Refusal> {
-    if s.config.route.provider_for(&cx.path).is_none() {
-        return Err(Refusal::not_found());
+/// The key a caller presents: `Authorization: Bearer KEY` or `x-api-key`.
+fn presented_key(h: &HeaderMap) -> Option<&[u8]> {
+    h.get(header::AUTHORIZATION)
+        .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+        .or_else(|| h.get("x-api-key").map(|v| v.as_bytes()))
+}
+
+/// Phase 1: identity and role, kill switch, declared size and encoding.
+fn request_filter(s: &AppState, cx: &mut Ctx, route: &Route, req: &Request) -> Result<(), Refusal> {
+    if let Some(keys) = &cx.cfg.keys {
+        let id = presented_key(req.headers())
+            .and_then(|k| keys.lookup(k))
+            .ok_or_else(Refusal::unauthenticated)?;
+        cx.identity = Some(id.name.clone());
+        if !route.allows_role(&id.role) {
+            return Err(Refusal::forbidden(
+                "stanch_forbidden_route",
+                format!(
+                    "stanch: role `{}` may not use route `{}`",
+                    id.role, route.name
+                ),
+            ));
+        }
     }
     if s.killed() {
         return Err(Refusal::killed());
     }
+    let limit = cx.cfg.body_limit;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > s.config.body_limit as u64) {
-        return Err(Refusal::too_large(s.config.body_limit));
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(Refusal::too_large(limit));
     }
     if let Some(enc) = req.headers().get(header::CONTENT_ENCODING) {
         if !enc.as_bytes().eq_ignore_ascii_case(b"identity") {
@@ -125,9 +169,10 @@ fn request_filter(s: &AppState, cx: &Ctx, req: &Request) -> Result<(), Refusal> 
 async fn request_body(
     s: &Arc<AppState>,
     cx: &mut Ctx,
+    route: &Route,
     body: Body,
 ) -> Result<(Bytes, Option<RestoreMap>), Refusal> {
-    let limit = s.config.body_limit;
+    let limit = cx.cfg.body_limit;
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
         let too_large = std::error::Error::source(&e)
             .is_some_and(|c| c.is::<http_body_util::LengthLimitError>());
@@ -137,7 +182,7 @@ async fn request_body(
             Refusal::bad_body("the request body could not be read (truncated or aborted)")
         }
     })?;
-    let policy = &s.config.route.policy;
+    let policy = &route.policy;
     if bytes.is_empty() {
         return Ok((bytes, None));
     }
@@ -152,20 +197,34 @@ async fn request_body(
         }
         return Err(Refusal::bad_body("the request body is not valid JSON"));
     };
+    if !route.allows_model(doc.str_at("model")) {
+        return Err(Refusal::forbidden(
+            "stanch_model_not_allowed",
+            format!(
+                "stanch: this model is not allowed on route `{}`",
+                route.name
+            ),
+        ));
+    }
     let state = s.clone();
+    let cfg = cx.cfg.clone();
+    let index = cx.route_index;
     let provider = cx.provider;
     let restore = policy.restore;
     let scan_start = Instant::now();
     let scanned = tokio::task::spawn_blocking(move || {
         let mut doc = doc;
         let mut map = restore.then(RestoreMap::new);
-        let tally = state.engine.inspect_json(
-            provider,
-            Direction::Request,
-            &state.config.route.policy,
-            &mut doc,
-            map.as_mut(),
-        );
+        let tally = match index.and_then(|i| cfg.routes.get(i)) {
+            Some(r) => state.engine.inspect_json(
+                provider,
+                Direction::Request,
+                &r.policy,
+                &mut doc,
+                map.as_mut(),
+            ),
+            None => Tally::default(),
+        };
         (doc, map, tally)
     })
     .await;
@@ -225,17 +284,23 @@ const DROP_RESPONSE: &[&str] = &[
 ];
 
 /// Phase 3: forward to the upstream with the client's own headers
-/// (credentials included), uncompressed, within the timeout.
+/// (credentials included, unless gateway keys or a route credential replace
+/// them), uncompressed, within the timeout.
 async fn upstream(
     s: &AppState,
     cx: &mut Ctx,
+    route: &Route,
     parts: &axum::http::request::Parts,
     body: Bytes,
 ) -> Result<reqwest::Response, Refusal> {
-    let url = s.config.route.upstream_url(&cx.path, parts.uri.query());
+    let url = route.upstream_url(&cx.path, parts.uri.query());
+    // With gateway keys, the caller's credential is the gateway key: it
+    // never goes upstream. A route credential replaces it.
+    let strip_auth = cx.cfg.keys.is_some() || route.credential.is_some();
     let mut headers = HeaderMap::with_capacity(parts.headers.len());
     for (k, v) in &parts.headers {
-        if !DROP_REQUEST.contains(&k.as_str()) {
+        let auth = k == header::AUTHORIZATION || k.as_str() == "x-api-key";
+        if !DROP_REQUEST.contains(&k.as_str()) && !(strip_auth && auth) {
             headers.append(k.clone(), v.clone());
         }
     }
@@ -243,11 +308,20 @@ async fn upstream(
         header::ACCEPT_ENCODING,
         HeaderValue::from_static("identity"),
     );
+    if let Some(c) = &route.credential {
+        if let (Ok(name), Ok(mut value)) = (
+            HeaderName::from_bytes(c.header.as_bytes()),
+            HeaderValue::from_str(c.value()),
+        ) {
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+    }
     let mut rb = s.client.request(parts.method.clone(), url).headers(headers);
     if !body.is_empty() {
         rb = rb.body(body);
     }
-    let sent = tokio::time::timeout(s.config.upstream_timeout, rb.send()).await;
+    let sent = tokio::time::timeout(cx.cfg.upstream_timeout, rb.send()).await;
     let resp = match sent {
         Err(_) => {
             s.metrics
@@ -367,7 +441,7 @@ async fn response(
     let mut body = Vec::new();
     let mut stream = upstream.bytes_stream();
     loop {
-        match tokio::time::timeout(s.config.upstream_timeout, stream.next()).await {
+        match tokio::time::timeout(cx.cfg.upstream_timeout, stream.next()).await {
             Err(_) => {
                 s.metrics
                     .upstream_errors
@@ -384,7 +458,7 @@ async fn response(
                 return Err(Refusal::upstream(false, "response body broken off"));
             }
             Ok(Some(Ok(chunk))) => {
-                if body.len() + chunk.len() > s.config.response_limit {
+                if body.len() + chunk.len() > cx.cfg.response_limit {
                     s.metrics
                         .upstream_errors
                         .with_label_values(&[&cx.route, "too_large"])
@@ -398,10 +472,17 @@ async fn response(
     let scan_start = Instant::now();
     let state = s.clone();
     let provider = cx.provider;
-    let (masked, tally) =
-        tokio::task::spawn_blocking(move || scan_response(&state, provider, body, map.as_ref()))
-            .await
-            .map_err(|_| internal())?;
+    let cfg = cx.cfg.clone();
+    let index = cx.route_index;
+    let (masked, tally) = tokio::task::spawn_blocking(move || {
+        let policy = index
+            .and_then(|i| cfg.routes.get(i))
+            .map(|r| &r.policy)
+            .ok_or_else(internal)?;
+        Ok::<_, Refusal>(scan_response(&state, policy, provider, body, map.as_ref()))
+    })
+    .await
+    .map_err(|_| internal())??;
     s.metrics
         .scan_latency
         .with_label_values(&["response"])
@@ -431,11 +512,11 @@ fn internal() -> Refusal {
 /// else is masked as raw text.
 fn scan_response(
     s: &AppState,
+    policy: &RoutePolicy,
     provider: Provider,
     body: Vec<u8>,
     map: Option<&RestoreMap>,
 ) -> (Vec<u8>, Tally) {
-    let policy = &s.config.route.policy;
     match Json::parse(&body) {
         Ok(mut doc) => {
             let tally =
@@ -483,6 +564,9 @@ fn scan_response(
 
 fn take_ctx(cx: &mut Ctx) -> Ctx {
     Ctx {
+        cfg: cx.cfg.clone(),
+        route_index: cx.route_index,
+        identity: cx.identity.clone(),
         route: cx.route.clone(),
         provider: cx.provider,
         method: cx.method.clone(),
@@ -509,10 +593,14 @@ fn relay_stream(
     tokio::spawn(async move {
         let status = upstream.status();
         s.metrics.open_streams.inc();
-        let mut rw = SseRewriter::new(cx.provider, &s.engine, &s.config.route.policy, map.as_ref());
+        let cfg = cx.cfg.clone();
+        let Some(route) = cx.route_index.and_then(|i| cfg.routes.get(i)) else {
+            return;
+        };
+        let mut rw = SseRewriter::new(cx.provider, &s.engine, &route.policy, map.as_ref());
         let mut chunks = upstream.bytes_stream();
         let mut kill = s.kill_watch();
-        let timeout = s.config.upstream_timeout;
+        let timeout = cfg.upstream_timeout;
         let mut out = Vec::new();
         let mut scan_time = Duration::ZERO;
         let ending: Option<(ErrorKind, &'static str, &'static str)> = loop {
@@ -630,7 +718,8 @@ fn log(s: &AppState, cx: &Ctx, status: StatusCode) {
         provider = cx.provider.as_str(),
         method = %cx.method,
         // An unmatched path is the client's text: not logged.
-        path = if s.config.route.provider_for(&cx.path).is_some() { cx.path.as_str() } else { "-" },
+        path = if cx.route_index.is_some() { cx.path.as_str() } else { "-" },
+        identity = cx.identity.as_deref().unwrap_or("-"),
         status = status.as_u16(),
         upstream_status = cx.upstream_status,
         decision = cx.decision,

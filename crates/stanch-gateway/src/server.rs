@@ -3,6 +3,7 @@
 
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
+use crate::file::{self, FileError};
 use crate::inspect::Engine;
 use crate::metrics::Metrics;
 use crate::proxy;
@@ -13,6 +14,7 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -20,7 +22,9 @@ use tokio::sync::watch;
 /// State shared by every request.
 #[derive(Debug)]
 pub struct AppState {
-    pub config: GatewayConfig,
+    /// The running config; a reload swaps it (requests keep the one they
+    /// started with).
+    config: std::sync::RwLock<Arc<GatewayConfig>>,
     pub engine: Engine,
     pub client: reqwest::Client,
     pub metrics: Metrics,
@@ -28,6 +32,21 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn config(&self) -> Arc<GatewayConfig> {
+        match self.config.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_config(&self, c: GatewayConfig) {
+        let c = Arc::new(c);
+        match self.config.write() {
+            Ok(mut g) => *g = c,
+            Err(poisoned) => *poisoned.into_inner() = c,
+        }
+    }
+
     pub fn killed(&self) -> bool {
         *self.kill.borrow()
     }
@@ -42,6 +61,8 @@ impl AppState {
 #[derive(Clone, Debug)]
 pub struct Gateway {
     state: Arc<AppState>,
+    /// Config file to reload on SIGHUP or change, and the files it read.
+    reload: Option<(PathBuf, Vec<PathBuf>)>,
 }
 
 /// A handle to flip the kill switch from outside (signals, tests).
@@ -76,8 +97,9 @@ impl Gateway {
             .map_err(|e| GatewayError::Client(e.to_string()))?;
         let (kill, _) = watch::channel(config.kill_switch);
         Ok(Gateway {
+            reload: None,
             state: Arc::new(AppState {
-                config,
+                config: std::sync::RwLock::new(Arc::new(config)),
                 engine,
                 client,
                 metrics: Metrics::new()?,
@@ -90,8 +112,37 @@ impl Gateway {
         KillSwitch(self.state.clone())
     }
 
-    pub fn config(&self) -> &GatewayConfig {
-        &self.state.config
+    pub fn config(&self) -> Arc<GatewayConfig> {
+        self.state.config()
+    }
+
+    /// Reloads from `path` on SIGHUP and when it or one of `files` changes
+    /// (checked every second), while [`run_blocking`](Self::run_blocking) runs.
+    pub fn reload_from(mut self, path: PathBuf, files: Vec<PathBuf>) -> Gateway {
+        self.reload = Some((path, files));
+        self
+    }
+
+    /// Loads `path` and swaps it in; on any error the running config stays.
+    /// The listen address and connect timeout are fixed at start.
+    pub fn reload(&self, path: &Path) -> Result<Vec<PathBuf>, FileError> {
+        let db = self.state.engine.redactor().db();
+        let loaded = file::load(path, &|id| db.lookup(id).is_some())?;
+        let old = self.state.config();
+        if loaded.config.listen != old.listen {
+            tracing::warn!(
+                "listen address changes need a restart; keeping {}",
+                old.listen
+            );
+        }
+        let mut new = loaded.config;
+        new.listen = old.listen;
+        if new.kill_switch {
+            self.kill_switch().set(true);
+        }
+        tracing::info!(routes = new.routes.len(), "gateway config reloaded");
+        self.state.set_config(new);
+        Ok(loaded.files)
     }
 
     /// The router (for tests that drive it without a socket).
@@ -107,7 +158,7 @@ impl Gateway {
 
     /// Binds the configured address.
     pub async fn bind(&self) -> Result<TcpListener, GatewayError> {
-        let addr = self.state.config.listen;
+        let addr = self.state.config().listen;
         TcpListener::bind(addr)
             .await
             .map_err(|source| GatewayError::Bind { addr, source })
@@ -138,9 +189,12 @@ impl Gateway {
         rt.block_on(async move {
             let listener = self.bind().await?;
             let addr = listener.local_addr()?;
-            tracing::info!(%addr, route = %self.state.config.route.name, "stanch gateway listening");
+            tracing::info!(%addr, routes = self.state.config().routes.len(), "stanch gateway listening");
             let kill = self.kill_switch();
             tokio::spawn(watch_kill_signals(kill));
+            if let Some((path, files)) = self.reload.clone() {
+                tokio::spawn(watch_reload(self.clone(), path, files));
+            }
             self.serve(listener, shutdown_signal()).await
         })
     }
@@ -167,6 +221,56 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
     tracing::info!("shutting down");
+}
+
+/// Size and modification time of each file (None when unreadable).
+fn stamps(files: &[PathBuf]) -> Vec<Option<(u64, std::time::SystemTime)>> {
+    files
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
+async fn watch_reload(gw: Gateway, path: PathBuf, mut files: Vec<PathBuf>) {
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut seen = stamps(&files);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        #[cfg(unix)]
+        let signalled = match hup.as_mut() {
+            Some(h) => tokio::select! {
+                _ = h.recv() => true,
+                _ = tick.tick() => false,
+            },
+            None => {
+                tick.tick().await;
+                false
+            }
+        };
+        #[cfg(not(unix))]
+        let signalled = {
+            tick.tick().await;
+            false
+        };
+        let now = stamps(&files);
+        if !signalled && now == seen {
+            continue;
+        }
+        seen = now;
+        match gw.reload(&path) {
+            Ok(f) => {
+                files = f;
+                seen = stamps(&files);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "gateway config not reloaded; the running one stays")
+            }
+        }
+    }
 }
 
 async fn watch_kill_signals(kill: KillSwitch) {
@@ -227,7 +331,7 @@ async fn metrics(State(s): State<Arc<AppState>>) -> Response {
 /// Admin requests: with an admin token configured, `Authorization: Bearer
 /// TOKEN` is required; without one, only loopback peers are answered.
 fn admin_allowed(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
-    match &s.config.admin_token {
+    match &s.config().admin_token {
         Some(t) => headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))

@@ -156,6 +156,8 @@ fn sse(events: Vec<String>, delay: Duration, drop_midway: bool) -> Response {
 }
 
 struct Harness {
+    gw: Gateway,
+    upstream: String,
     base: String,
     seen: Shared,
     kill: KillSwitch,
@@ -200,8 +202,10 @@ async fn start_with(tweak: impl FnOnce(&mut GatewayConfig)) -> Harness {
     let kill = gw.kill_switch();
     let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(gw.serve(listener, std::future::pending()));
+    tokio::spawn(gw.clone().serve(listener, std::future::pending()));
     Harness {
+        gw,
+        upstream: format!("http://{up_addr}"),
         base: format!("http://{addr}"),
         seen,
         kill,
@@ -415,7 +419,7 @@ async fn stream_text_is_not_held_until_the_end() {
 #[tokio::test]
 async fn canary_and_registered_secret_always_block() {
     let h = start_with(|c| {
-        c.route.policy.default = stanch_gateway::Action::Allow;
+        c.routes[0].policy.default = stanch_gateway::Action::Allow;
     })
     .await;
     for (secret, rule) in [(CANARY, "canary-token"), (REGISTERED, "registered-secret")] {
@@ -457,11 +461,11 @@ async fn canary_and_registered_secret_always_block() {
 #[tokio::test]
 async fn policy_warn_and_block_actions() {
     let h = start_with(|c| {
-        c.route.policy.by_category.insert(
+        c.routes[0].policy.by_category.insert(
             stanch_gateway::policy::CategoryKey::Pii,
             stanch_gateway::Action::Warn,
         );
-        c.route
+        c.routes[0]
             .policy
             .by_rule
             .insert("github-pat".into(), stanch_gateway::Action::RequireApproval);
@@ -550,7 +554,7 @@ async fn upstream_failures_map_to_502_and_504() {
     assert_eq!(status, 500);
     assert!(!body.contains(PLANT), "{body}");
     // Nothing listening.
-    let dead = start_with(|c| c.route.upstream = "http://127.0.0.1:9".into()).await;
+    let dead = start_with(|c| c.routes[0].upstream = "http://127.0.0.1:9".into()).await;
     let (status, _, body) = dead.post("/v1/messages", "json", "{}").await;
     assert_eq!(status, 502, "{body}");
     assert!(body.contains("\"type\":\"api_error\""), "{body}");
@@ -665,7 +669,7 @@ async fn http2_clients_are_served() {
 
 #[tokio::test]
 async fn fail_open_forwards_unparseable_bodies_and_records_it() {
-    let h = start_with(|c| c.route.policy.fail_open = true).await;
+    let h = start_with(|c| c.routes[0].policy.fail_open = true).await;
     let (status, _, _) = h
         .post("/v1/chat/completions", "json", "not json at all")
         .await;
@@ -718,4 +722,128 @@ async fn admin_endpoint_needs_the_token_when_one_is_set() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+}
+
+fn write_config(dir: &std::path::Path, upstream: &str, models: &str) -> std::path::PathBuf {
+    let p = dir.join("gateway.toml");
+    std::fs::write(
+        &p,
+        format!(
+            r#"
+keys_file = "keys.toml"
+[[routes]]
+name = "oa"
+prefix = "/openai"
+provider = "openai"
+upstream = "{upstream}"
+models = [{models}]
+roles = ["dev"]
+credential_env = "STANCH_TEST_UPSTREAM_KEY"
+[[routes]]
+name = "an"
+prefix = "/anthropic"
+provider = "anthropic"
+upstream = "{upstream}"
+roles = ["admin"]
+"#
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[tokio::test]
+async fn config_mode_keys_roles_models_credentials_and_reload() {
+    let dir = std::env::temp_dir().join(format!("stanch-gw-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (alice, rec) = stanch_gateway::keys::mint("alice", "dev").unwrap();
+    std::fs::write(
+        dir.join("keys.toml"),
+        stanch_gateway::keys::record_toml(&rec),
+    )
+    .unwrap();
+    std::env::set_var("STANCH_TEST_UPSTREAM_KEY", "sk-upstream-route-secret");
+    let h = start().await;
+    let path = write_config(&dir, &h.upstream, r#""gpt-4o-mini""#);
+    h.gw.reload(&path).unwrap();
+    let call = |key: Option<&str>, path: &str, model: &str| {
+        let mut r = h
+            .client
+            .post(format!("{}{path}", h.base))
+            .header("x-fake-mode", "json")
+            .body(format!(
+                r#"{{"model":"{model}","messages":[{{"role":"user","content":"t {GH}"}}]}}"#
+            ));
+        if let Some(k) = key {
+            r = r.bearer_auth(k);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    // No key, a wrong key: 401 in the provider's format.
+    let (st, body) = call(None, "/openai/v1/chat/completions", "gpt-4o-mini").await;
+    assert_eq!(st, 401, "{body}");
+    assert!(body.contains("authentication_error"), "{body}");
+    assert_eq!(
+        call(
+            Some("stk_wrong"),
+            "/openai/v1/chat/completions",
+            "gpt-4o-mini"
+        )
+        .await
+        .0,
+        401
+    );
+    // Right key, wrong role for the route: 403.
+    let (st, body) = call(Some(&alice), "/anthropic/v1/messages", "c").await;
+    assert_eq!(st, 403, "{body}");
+    assert!(body.contains("stanch_forbidden_route") || body.contains("permission_error"));
+    // Model not allowed: 403; nothing went upstream so far.
+    assert_eq!(
+        call(Some(&alice), "/openai/v1/chat/completions", "gpt-5")
+            .await
+            .0,
+        403
+    );
+    assert!(h.upstream_bodies().is_empty());
+    // Allowed: the upstream gets the route's credential, never the gateway key.
+    let (st, body) = call(Some(&alice), "/openai/v1/chat/completions", "gpt-4o-mini").await;
+    assert_eq!(st, 200, "{body}");
+    let auth = h.seen.lock().unwrap().auth.pop().unwrap();
+    assert_eq!(auth, "Bearer sk-upstream-route-secret");
+    assert!(!h.upstream_bodies().pop().unwrap().contains(GH));
+    // Quick-start paths are gone in config mode.
+    assert_eq!(
+        call(Some(&alice), "/v1/chat/completions", "gpt-4o-mini")
+            .await
+            .0,
+        404
+    );
+    // An invalid new config leaves the running one in place.
+    std::fs::write(&path, "routes = 3\n").unwrap();
+    assert!(h.gw.reload(&path).is_err());
+    assert_eq!(
+        call(Some(&alice), "/openai/v1/chat/completions", "gpt-4o-mini")
+            .await
+            .0,
+        200
+    );
+    // A valid one takes effect: now gpt-5 is the allowed model.
+    write_config(&dir, &h.upstream, r#""gpt-5""#);
+    h.gw.reload(&path).unwrap();
+    assert_eq!(
+        call(Some(&alice), "/openai/v1/chat/completions", "gpt-5")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(Some(&alice), "/openai/v1/chat/completions", "gpt-4o-mini")
+            .await
+            .0,
+        403
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

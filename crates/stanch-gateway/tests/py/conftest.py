@@ -45,18 +45,35 @@ def gateway(fake, tmp_path_factory):
     """(base URL, log path, canary value, process)."""
     rec, url = fake
     tmp = tmp_path_factory.mktemp("gw")
-    stanch = os.environ.get("STANCH_BIN") or str(ROOT / "target" / "debug" / "stanch")
+    stanch = stanch_bin()
     canaries = tmp / "canaries.toml"
     out = subprocess.run([stanch, "canary", "new", "--file", str(canaries), "--note", "pytest"],
                          check=True, capture_output=True, text=True)
     canary = out.stdout.strip()
-    port = free_port()
-    log = tmp / "gateway.log"
     env = dict(os.environ, REGISTERED_TOKEN=REGISTERED, RUST_LOG="info")
     env.pop("STANCH_KEY", None)
+    proc, base, log = start_gateway(
+        stanch, tmp, env,
+        ["--upstream", url, "--canary-file", str(canaries), "--taint-env", "REGISTERED_TOKEN"],
+    )
+    yield base, log, canary, proc
+    stop(proc)
+
+
+def stanch_bin():
+    return os.environ.get("STANCH_BIN") or str(ROOT / "target" / "debug" / "stanch")
+
+
+def start_gateway(stanch, tmp, env, args, port=None):
+    """Starts `stanch serve ARGS` (with `--listen 127.0.0.1:PORT` unless
+    `port` is given: a config file names it); waits for /healthz."""
+    listen = [] if port else ["--listen"]
+    port = port or free_port()
+    if listen:
+        listen.append(f"127.0.0.1:{port}")
+    log = tmp / f"gateway-{port}.log"
     proc = subprocess.Popen(
-        [stanch, "serve", "--upstream", url, "--listen", f"127.0.0.1:{port}",
-         "--canary-file", str(canaries), "--taint-env", "REGISTERED_TOKEN"],
+        [stanch, "serve", *listen, *args],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env, cwd=tmp,
     )
     base = f"http://127.0.0.1:{port}"
@@ -71,7 +88,10 @@ def gateway(fake, tmp_path_factory):
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError("gateway did not start:\n" + log.read_text())
         time.sleep(0.1)
-    yield base, log, canary, proc
+    return proc, base, log
+
+
+def stop(proc):
     proc.terminate()
     try:
         proc.wait(timeout=10)
