@@ -300,7 +300,8 @@ async fn upstream(
     let mut headers = HeaderMap::with_capacity(parts.headers.len());
     for (k, v) in &parts.headers {
         let auth = k == header::AUTHORIZATION || k.as_str() == "x-api-key";
-        if !DROP_REQUEST.contains(&k.as_str()) && !(strip_auth && auth) {
+        let dropped = DROP_REQUEST.contains(&k.as_str()) || (strip_auth && auth);
+        if !dropped {
             headers.append(k.clone(), v.clone());
         }
     }

@@ -46,6 +46,7 @@ fn structural(key: &str) -> bool {
             | "service_tier"
             | "encoding_format"
             | "signature"
+            | "encrypted_content"
     ) || key.ends_with("_id")
 }
 
@@ -172,6 +173,10 @@ fn string_slot(s: &mut String) -> Slot<'_> {
 /// Their sibling fields (a document's title or context) are still visited by
 /// the caller only if this returns false, so only pure-data objects match.
 fn is_binary(v: &Json) -> bool {
+    // Opaque, provider-encrypted reasoning: no text, and must stay intact.
+    if v.str_at("type") == Some("redacted_thinking") {
+        return true;
+    }
     // {"type":"base64","media_type":"image/png","data":"…"}
     if v.str_at("type") == Some("base64") {
         if let Some(m) = v.str_at("media_type") {
@@ -255,7 +260,8 @@ mod tests {
           "messages":[{"role":"user","content":[
              {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
              {"type":"document","source":{"type":"base64","media_type":"text/plain","data":"aGk="},"title":"t"},
-             {"type":"tool_result","tool_use_id":"tu_1","content":[{"type":"text","text":"out"}]}]},
+             {"type":"tool_result","tool_use_id":"tu_1","content":[{"type":"text","text":"out"}]},
+             {"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"}]},
             {"role":"assistant","content":[{"type":"tool_use","id":"tu_1","name":"n","input":{"k":"v"}}]}]}"#;
         assert_eq!(
             texts(Provider::Anthropic, body),
