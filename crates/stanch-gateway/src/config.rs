@@ -93,9 +93,9 @@ impl Route {
         }
     }
 
-    /// Whether a caller with `role` may use this route.
-    pub fn allows_role(&self, role: &str) -> bool {
-        self.roles.is_empty() || self.roles.iter().any(|r| r == role)
+    /// Whether a caller holding `roles` may use this route.
+    pub fn allows(&self, roles: &[String]) -> bool {
+        self.roles.is_empty() || self.roles.iter().any(|r| roles.contains(r))
     }
 
     /// Whether a request may name `model`.
@@ -117,6 +117,9 @@ pub struct GatewayConfig {
     /// (`Authorization: Bearer` or `x-api-key`), and the caller's role
     /// decides its routes.
     pub keys: Option<crate::keys::KeyStore>,
+    /// OIDC: bearer JWTs verified against a JWKS file; their role claim
+    /// decides routes. With `keys`, `stk_` keys and JWTs are both accepted.
+    pub oidc: Option<crate::oidc::Oidc>,
     /// Request bodies larger than this are refused with 413.
     pub body_limit: usize,
     pub response_limit: usize,
@@ -179,6 +182,7 @@ impl GatewayConfig {
                 credential: None,
             }],
             keys: None,
+            oidc: None,
             body_limit: DEFAULT_BODY_LIMIT,
             response_limit: DEFAULT_RESPONSE_LIMIT,
             connect_timeout: Duration::from_secs(10),
@@ -193,7 +197,7 @@ impl GatewayConfig {
         if self.loopback_only && !self.listen.ip().is_loopback() {
             return Err(GatewayError::NotLoopback(self.listen));
         }
-        if !self.listen.ip().is_loopback() && self.keys.is_none() {
+        if !self.listen.ip().is_loopback() && !self.authenticates() {
             return Err(GatewayError::Unauthenticated(self.listen));
         }
         if self.routes.is_empty() {
@@ -203,6 +207,11 @@ impl GatewayConfig {
             check_upstream(&r.upstream)?;
         }
         Ok(())
+    }
+
+    /// Whether callers must authenticate (API keys or OIDC configured).
+    pub fn authenticates(&self) -> bool {
+        self.keys.is_some() || self.oidc.is_some()
     }
 
     /// The route serving `path` (longest prefix) and the path inside it.

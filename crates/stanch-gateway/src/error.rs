@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 pub enum GatewayError {
     #[error("quick start listens on loopback only (clients bring their own credentials and nothing authenticates them); {0} is not a loopback address")]
     NotLoopback(SocketAddr),
-    #[error("{0} is not a loopback address: listening there needs gateway API keys (keys_file) so that callers are authenticated")]
+    #[error("{0} is not a loopback address: listening there needs gateway API keys (keys_file) or OIDC so that callers are authenticated")]
     Unauthenticated(SocketAddr),
     #[error("invalid upstream URL: {0}")]
     InvalidUpstream(String),
@@ -77,13 +77,13 @@ impl Refusal {
         )
     }
 
-    pub fn unauthenticated() -> Refusal {
+    pub fn unauthenticated(why: &str) -> Refusal {
         Refusal::new(
             StatusCode::UNAUTHORIZED,
             ErrorKind::Authentication,
             "stanch_unauthenticated",
             Cause::Client,
-            "stanch: a valid gateway API key is required (Authorization: Bearer or x-api-key)",
+            format!("stanch: {why} (send a gateway API key or token as Authorization: Bearer or x-api-key)"),
         )
     }
 

@@ -6,6 +6,8 @@
 //! ```toml
 //! listen = "127.0.0.1:8787"      # off loopback only with keys_file
 //! keys_file = "gateway-keys.toml" # `stanch keys create`; relative to this file
+//! # or/and OIDC: bearer JWTs checked against the provider's public keys
+//! # oidc = { jwks_file = "jwks.json", issuer = "https://idp", audience = "stanch", role_claim = "roles" }
 //! body_limit = 10485760
 //! upstream_timeout_secs = 300
 //!
@@ -39,8 +41,22 @@ struct RawFile {
     body_limit: Option<usize>,
     upstream_timeout_secs: Option<u64>,
     kill_switch: Option<bool>,
+    oidc: Option<RawOidc>,
     #[serde(default)]
     routes: Vec<RawRoute>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOidc {
+    /// JWKS file (the identity provider's public keys), relative to this file.
+    jwks_file: PathBuf,
+    issuer: String,
+    audience: String,
+    /// Claim holding the role (a string or a list); default `role`.
+    role_claim: Option<String>,
+    /// Claim naming the caller in logs; default `sub`.
+    name_claim: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +133,29 @@ pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileE
             }
         }
     });
+    let oidc = raw.oidc.as_ref().and_then(|o| {
+        let f = dir.join(&o.jwks_file);
+        files.push(f.clone());
+        let jwks = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!(
+                    "field `oidc.jwks_file`: cannot read {}: {e}",
+                    f.display()
+                ));
+                return None;
+            }
+        };
+        crate::oidc::Oidc::new(
+            &jwks,
+            &o.issuer,
+            &o.audience,
+            o.role_claim.as_deref().unwrap_or("role"),
+            o.name_claim.as_deref().unwrap_or("sub"),
+        )
+        .map_err(|e| errors.push(format!("field `oidc` ({}): {e}", f.display())))
+        .ok()
+    });
     let admin_token = raw
         .admin_token_env
         .as_deref()
@@ -170,6 +209,7 @@ pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileE
     config.loopback_only = false;
     config.routes = routes;
     config.keys = keys;
+    config.oidc = oidc;
     config.admin_token = admin_token;
     if let Some(b) = raw.body_limit {
         config.body_limit = b;
@@ -351,7 +391,7 @@ fail_open = true
         assert_eq!((r.name.as_str(), inner), ("oa", "/v1/chat/completions"));
         assert_eq!(r.policy.by_rule["github-pat"], Action::Block);
         assert!(r.allows_model(Some("gpt-4o-mini")) && !r.allows_model(Some("gpt-5")));
-        assert!(r.allows_role("dev") && !r.allows_role("guest"));
+        assert!(r.allows(&["dev".into()]) && !r.allows(&["guest".into()]));
         assert!(
             c.route_for("/anthropic/v1/messages")
                 .unwrap()

@@ -23,7 +23,7 @@ pub const KEY_PREFIX: &str = "stk_";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {
     pub name: String,
-    pub role: String,
+    pub roles: Vec<String>,
 }
 
 /// One line of the keys file.
@@ -101,7 +101,7 @@ impl KeyStore {
             }
             let id = Identity {
                 name: k.name.clone(),
-                role: k.role.clone(),
+                roles: vec![k.role.clone()],
             };
             if by_hash.insert(hash, id).is_some() {
                 errors.push(format!(
@@ -186,7 +186,7 @@ mod tests {
         let store = KeyStore::parse(&text).unwrap();
         assert_eq!(store.len(), 2);
         assert_eq!(store.lookup(k1.as_bytes()).unwrap().name, "alice");
-        assert_eq!(store.lookup(k2.as_bytes()).unwrap().role, "admin");
+        assert_eq!(store.lookup(k2.as_bytes()).unwrap().roles, ["admin"]);
         assert!(store.lookup(b"stk_nope").is_none());
         assert!(store.lookup(&k1.as_bytes()[..k1.len() - 1]).is_none());
         assert!(!format!("{store:?}").contains("alice"));

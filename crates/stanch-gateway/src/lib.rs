@@ -18,7 +18,8 @@
 //!   [`error`]: every refusal becomes a status and body in one place.
 //! - [`config`]: runtime settings (routes, limits); [`file`]: the gateway
 //!   config file (routes, identities, per-route policy), hot-reloaded;
-//!   [`keys`]: gateway API keys (only hashes stored).
+//!   [`keys`]: gateway API keys (only hashes stored); [`oidc`]: JWTs
+//!   verified against a JWKS file.
 //! - [`json`]: an order-preserving JSON value; [`metrics`]: Prometheus.
 //!
 //! The engine and redactor (stanch-engine, stanch-redact) stay synchronous;
@@ -32,6 +33,7 @@ pub mod json;
 pub mod keys;
 pub mod mask;
 pub mod metrics;
+pub mod oidc;
 pub mod policy;
 pub mod provider;
 pub mod proxy;

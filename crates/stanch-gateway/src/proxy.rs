@@ -126,19 +126,39 @@ fn presented_key(h: &HeaderMap) -> Option<&[u8]> {
         .or_else(|| h.get("x-api-key").map(|v| v.as_bytes()))
 }
 
+/// Who presents this request: a gateway API key (`stk_…`) or an OIDC token.
+fn authenticate(cfg: &GatewayConfig, h: &HeaderMap) -> Result<crate::keys::Identity, Refusal> {
+    let Some(presented) = presented_key(h) else {
+        return Err(Refusal::unauthenticated("no credential"));
+    };
+    if let Some(keys) = &cfg.keys {
+        if let Some(id) = keys.lookup(presented) {
+            return Ok(id.clone());
+        }
+    }
+    if let Some(oidc) = &cfg.oidc {
+        if crate::oidc::Oidc::looks_like_jwt(presented) {
+            let token = std::str::from_utf8(presented)
+                .map_err(|_| Refusal::unauthenticated("malformed token"))?;
+            return oidc
+                .verify(token)
+                .map_err(|e| Refusal::unauthenticated(e.0));
+        }
+    }
+    Err(Refusal::unauthenticated("unknown credential"))
+}
+
 /// Phase 1: identity and role, kill switch, declared size and encoding.
 fn request_filter(s: &AppState, cx: &mut Ctx, route: &Route, req: &Request) -> Result<(), Refusal> {
-    if let Some(keys) = &cx.cfg.keys {
-        let id = presented_key(req.headers())
-            .and_then(|k| keys.lookup(k))
-            .ok_or_else(Refusal::unauthenticated)?;
+    if cx.cfg.authenticates() {
+        let id = authenticate(&cx.cfg, req.headers())?;
         cx.identity = Some(id.name.clone());
-        if !route.allows_role(&id.role) {
+        if !route.allows(&id.roles) {
             return Err(Refusal::forbidden(
                 "stanch_forbidden_route",
                 format!(
-                    "stanch: role `{}` may not use route `{}`",
-                    id.role, route.name
+                    "stanch: caller `{}` has no role allowed on route `{}`",
+                    id.name, route.name
                 ),
             ));
         }
@@ -296,7 +316,7 @@ async fn upstream(
     let url = route.upstream_url(&cx.path, parts.uri.query());
     // With gateway keys, the caller's credential is the gateway key: it
     // never goes upstream. A route credential replaces it.
-    let strip_auth = cx.cfg.keys.is_some() || route.credential.is_some();
+    let strip_auth = cx.cfg.authenticates() || route.credential.is_some();
     let mut headers = HeaderMap::with_capacity(parts.headers.len());
     for (k, v) in &parts.headers {
         let auth = k == header::AUTHORIZATION || k.as_str() == "x-api-key";

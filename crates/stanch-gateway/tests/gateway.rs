@@ -847,3 +847,97 @@ async fn config_mode_keys_roles_models_credentials_and_reload() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An Ed25519 identity provider for tests: (JWKS document, token signer).
+fn test_idp() -> (String, impl Fn(serde_json::Value) -> String) {
+    use base64::Engine as _;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new())
+        .unwrap()
+        .as_ref()
+        .to_vec();
+    let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).unwrap();
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"k1","alg":"EdDSA"}}]}}"#
+    );
+    let sign = move |claims: serde_json::Value| {
+        let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        h.kid = Some("k1".into());
+        jsonwebtoken::encode(&h, &claims, &jsonwebtoken::EncodingKey::from_ed_der(&pkcs8)).unwrap()
+    };
+    (jwks, sign)
+}
+
+#[tokio::test]
+async fn oidc_tokens_decide_routes() {
+    let dir = std::env::temp_dir().join(format!("stanch-gw-oidc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (jwks, sign) = test_idp();
+    std::fs::write(dir.join("jwks.json"), jwks).unwrap();
+    let h = start().await;
+    let path = dir.join("gateway.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+oidc = {{ jwks_file = "jwks.json", issuer = "https://idp.test", audience = "stanch", role_claim = "roles" }}
+[[routes]]
+name = "oa"
+prefix = "/openai"
+provider = "openai"
+upstream = "{}"
+roles = ["dev"]
+"#,
+            h.upstream
+        ),
+    )
+    .unwrap();
+    h.gw.reload(&path).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let token = |roles: &[&str], aud: &str, exp: u64| {
+        sign(
+            serde_json::json!({"iss": "https://idp.test", "aud": aud, "exp": exp, "sub": "user-7", "roles": roles}),
+        )
+    };
+    let call = |t: String| {
+        let r = h
+            .client
+            .post(format!("{}/openai/v1/chat/completions", h.base))
+            .bearer_auth(t)
+            .header("x-fake-mode", "json")
+            .body(chat("hello", false));
+        async move {
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let good = token(&["dev"], "stanch", now + 300);
+    let (st, body) = call(good.clone()).await;
+    assert_eq!(st, 200, "{body}");
+    // The token is the caller's credential to the gateway: not forwarded.
+    assert_eq!(h.seen.lock().unwrap().auth.pop().unwrap(), "");
+    let (st, body) = call(token(&["guest"], "stanch", now + 300)).await;
+    assert_eq!(st, 403, "{body}");
+    let (st, body) = call(token(&["dev"], "stanch", now - 300)).await;
+    assert_eq!((st, body.contains("token expired")), (401, true), "{body}");
+    let (st, body) = call(token(&["dev"], "other", now + 300)).await;
+    assert_eq!((st, body.contains("audience")), (401, true), "{body}");
+    assert!(!body.contains(&good[..20]));
+    // Same signature over changed claims.
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = good.split('.').collect();
+    let claims = String::from_utf8(b64.decode(parts[1]).unwrap()).unwrap();
+    let forged = b64.encode(claims.replace("user-7", "admin"));
+    let (st, body) = call(format!("{}.{forged}.{}", parts[0], parts[2])).await;
+    assert_eq!(
+        (st, body.contains("signature invalid")),
+        (401, true),
+        "{body}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
