@@ -29,6 +29,9 @@ pub struct Route {
     /// known OpenAI and Anthropic paths are proxied).
     pub provider: Option<Provider>,
     pub policy: RoutePolicy,
+    /// Policies for callers of a role (the first of the caller's roles
+    /// listed here wins; others get `policy`).
+    pub role_policies: Vec<(String, RoutePolicy)>,
     /// Models a request may name (empty: any).
     pub models: Vec<String>,
     /// Roles allowed on this route (empty: any authenticated caller).
@@ -96,6 +99,14 @@ impl Route {
     /// Whether a caller holding `roles` may use this route.
     pub fn allows(&self, roles: &[String]) -> bool {
         self.roles.is_empty() || self.roles.iter().any(|r| roles.contains(r))
+    }
+
+    /// The policy for a caller holding `roles`, if one of them has its own.
+    pub fn role_policy(&self, roles: &[String]) -> Option<&RoutePolicy> {
+        roles
+            .iter()
+            .find_map(|r| self.role_policies.iter().find(|(x, _)| x == r))
+            .map(|(_, p)| p)
     }
 
     /// Whether a request may name `model`.
@@ -177,6 +188,7 @@ impl GatewayConfig {
                 upstream: upstream.to_string(),
                 provider: None,
                 policy: RoutePolicy::default(),
+                role_policies: Vec::new(),
                 models: Vec::new(),
                 roles: Vec::new(),
                 credential: None,

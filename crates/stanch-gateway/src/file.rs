@@ -21,6 +21,7 @@
 //! credential_env = "OPENAI_API_KEY"   # sent upstream instead of the caller's credential
 //! default_action = "redact"
 //! actions = { pii = "warn", "github-pat" = "block" }
+//! role_actions.sre = { pii = "allow" }   # per role, over the route's actions
 //! ```
 
 use crate::config::{AdminToken, Credential, GatewayConfig, Route};
@@ -76,6 +77,9 @@ struct RawRoute {
     default_action: Option<String>,
     #[serde(default)]
     actions: BTreeMap<String, String>,
+    /// Per role: actions over the route's (`role_actions.dev = { pii = "allow" }`).
+    #[serde(default)]
+    role_actions: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     fail_open: bool,
     restore: Option<bool>,
@@ -232,6 +236,36 @@ pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileE
     Ok(Loaded { config, files })
 }
 
+const ACTIONS: &str = "allow, warn, redact, block, require_approval";
+
+/// `what = action` entries (`secret`, `pii` or a rule id) onto `policy`.
+fn apply_actions(
+    policy: &mut RoutePolicy,
+    actions: &BTreeMap<String, String>,
+    field: &str,
+    is_rule: &dyn Fn(&str) -> bool,
+    errors: &mut Vec<String>,
+) {
+    for (what, v) in actions {
+        let Some(a) = Action::parse(v) else {
+            errors.push(format!("{field}.{what}: `{v}` ({ACTIONS})"));
+            continue;
+        };
+        match what.as_str() {
+            "secret" => {
+                policy.by_category.insert(CategoryKey::Secret, a);
+            }
+            "pii" => {
+                policy.by_category.insert(CategoryKey::Pii, a);
+            }
+            id if is_rule(id) => {
+                policy.by_rule.insert(id.to_string(), a);
+            }
+            id => errors.push(format!("{field}: no rule or category `{id}`")),
+        }
+    }
+}
+
 fn route(
     i: usize,
     r: RawRoute,
@@ -259,36 +293,24 @@ fn route(
         restore: r.restore.unwrap_or(true),
         ..RoutePolicy::default()
     };
-    let action = |field: String, v: &str, errors: &mut Vec<String>| {
-        let a = Action::parse(v);
-        if a.is_none() {
-            errors.push(format!(
-                "{field}: `{v}` (allow, warn, redact, block, require_approval)"
-            ));
-        }
-        a
-    };
     if let Some(d) = &r.default_action {
-        if let Some(a) = action(f("default_action"), d, errors) {
-            policy.default = a;
+        match Action::parse(d) {
+            Some(a) => policy.default = a,
+            None => errors.push(format!("{}: `{d}` ({ACTIONS})", f("default_action"))),
         }
     }
-    for (what, v) in &r.actions {
-        let Some(a) = action(f(&format!("actions.{what}")), v, errors) else {
-            continue;
-        };
-        match what.as_str() {
-            "secret" => {
-                policy.by_category.insert(CategoryKey::Secret, a);
-            }
-            "pii" => {
-                policy.by_category.insert(CategoryKey::Pii, a);
-            }
-            id if is_rule(id) => {
-                policy.by_rule.insert(id.to_string(), a);
-            }
-            id => errors.push(format!("{}: no rule or category `{id}`", f("actions"))),
-        }
+    apply_actions(&mut policy, &r.actions, &f("actions"), is_rule, errors);
+    let mut role_policies = Vec::new();
+    for (role, actions) in &r.role_actions {
+        let mut p = policy.clone();
+        apply_actions(
+            &mut p,
+            actions,
+            &f(&format!("role_actions.{role}")),
+            is_rule,
+            errors,
+        );
+        role_policies.push((role.clone(), p));
     }
     let credential = r.credential_env.as_deref().and_then(|var| {
         let Ok(v) = std::env::var(var) else {
@@ -329,6 +351,7 @@ fn route(
         upstream: r.upstream,
         provider,
         policy,
+        role_policies,
         models: r.models,
         roles: r.roles,
         credential,
@@ -374,6 +397,7 @@ upstream = "https://api.openai.com"
 models = ["gpt-4o-mini"]
 roles = ["dev"]
 actions = { pii = "warn", "github-pat" = "block" }
+role_actions.ops = { pii = "allow" }
 [[routes]]
 name = "an"
 prefix = "/anthropic"
@@ -390,6 +414,14 @@ fail_open = true
         let (r, inner) = c.route_for("/openai/v1/chat/completions").unwrap();
         assert_eq!((r.name.as_str(), inner), ("oa", "/v1/chat/completions"));
         assert_eq!(r.policy.by_rule["github-pat"], Action::Block);
+        let ops = r.role_policy(&["x".into(), "ops".into()]).unwrap();
+        assert_eq!(ops.by_category[&CategoryKey::Pii], Action::Allow);
+        assert_eq!(
+            ops.by_rule["github-pat"],
+            Action::Block,
+            "role policies extend the route's"
+        );
+        assert!(r.role_policy(&["dev".into()]).is_none());
         assert!(r.allows_model(Some("gpt-4o-mini")) && !r.allows_model(Some("gpt-5")));
         assert!(r.allows(&["dev".into()]) && !r.allows(&["guest".into()]));
         assert!(

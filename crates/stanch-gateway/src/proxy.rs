@@ -41,6 +41,8 @@ pub struct Ctx {
     pub route: String,
     /// Caller's name when gateway API keys are on.
     pub identity: Option<String>,
+    /// The policy in force: the route's, or its caller's role's.
+    pub policy: Arc<RoutePolicy>,
     pub provider: Provider,
     pub method: Method,
     /// The path inside the route (prefix stripped).
@@ -71,6 +73,7 @@ pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
             .unwrap_or_else(|| guess_provider(&path)),
         route_index,
         identity: None,
+        policy: Arc::new(route.map_or_else(RoutePolicy::default, |r| r.policy.clone())),
         method: req.method().clone(),
         path,
         start: Instant::now(),
@@ -153,6 +156,9 @@ fn request_filter(s: &AppState, cx: &mut Ctx, route: &Route, req: &Request) -> R
     if cx.cfg.authenticates() {
         let id = authenticate(&cx.cfg, req.headers())?;
         cx.identity = Some(id.name.clone());
+        if let Some(p) = route.role_policy(&id.roles) {
+            cx.policy = Arc::new(p.clone());
+        }
         if !route.allows(&id.roles) {
             return Err(Refusal::forbidden(
                 "stanch_forbidden_route",
@@ -202,7 +208,7 @@ async fn request_body(
             Refusal::bad_body("the request body could not be read (truncated or aborted)")
         }
     })?;
-    let policy = &route.policy;
+    let policy = cx.policy.clone();
     if bytes.is_empty() {
         return Ok((bytes, None));
     }
@@ -227,24 +233,18 @@ async fn request_body(
         ));
     }
     let state = s.clone();
-    let cfg = cx.cfg.clone();
-    let index = cx.route_index;
     let provider = cx.provider;
-    let restore = policy.restore;
     let scan_start = Instant::now();
     let scanned = tokio::task::spawn_blocking(move || {
         let mut doc = doc;
-        let mut map = restore.then(RestoreMap::new);
-        let tally = match index.and_then(|i| cfg.routes.get(i)) {
-            Some(r) => state.engine.inspect_json(
-                provider,
-                Direction::Request,
-                &r.policy,
-                &mut doc,
-                map.as_mut(),
-            ),
-            None => Tally::default(),
-        };
+        let mut map = policy.restore.then(RestoreMap::new);
+        let tally = state.engine.inspect_json(
+            provider,
+            Direction::Request,
+            &policy,
+            &mut doc,
+            map.as_mut(),
+        );
         (doc, map, tally)
     })
     .await;
@@ -493,17 +493,12 @@ async fn response(
     let scan_start = Instant::now();
     let state = s.clone();
     let provider = cx.provider;
-    let cfg = cx.cfg.clone();
-    let index = cx.route_index;
+    let policy = cx.policy.clone();
     let (masked, tally) = tokio::task::spawn_blocking(move || {
-        let policy = index
-            .and_then(|i| cfg.routes.get(i))
-            .map(|r| &r.policy)
-            .ok_or_else(internal)?;
-        Ok::<_, Refusal>(scan_response(&state, policy, provider, body, map.as_ref()))
+        scan_response(&state, &policy, provider, body, map.as_ref())
     })
     .await
-    .map_err(|_| internal())??;
+    .map_err(|_| internal())?;
     s.metrics
         .scan_latency
         .with_label_values(&["response"])
@@ -588,6 +583,7 @@ fn take_ctx(cx: &mut Ctx) -> Ctx {
         cfg: cx.cfg.clone(),
         route_index: cx.route_index,
         identity: cx.identity.clone(),
+        policy: cx.policy.clone(),
         route: cx.route.clone(),
         provider: cx.provider,
         method: cx.method.clone(),
@@ -615,10 +611,8 @@ fn relay_stream(
         let status = upstream.status();
         s.metrics.open_streams.inc();
         let cfg = cx.cfg.clone();
-        let Some(route) = cx.route_index.and_then(|i| cfg.routes.get(i)) else {
-            return;
-        };
-        let mut rw = SseRewriter::new(cx.provider, &s.engine, &route.policy, map.as_ref());
+        let policy = cx.policy.clone();
+        let mut rw = SseRewriter::new(cx.provider, &s.engine, &policy, map.as_ref());
         let mut chunks = upstream.bytes_stream();
         let mut kill = s.kill_watch();
         let timeout = cfg.upstream_timeout;

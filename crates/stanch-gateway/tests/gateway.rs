@@ -739,6 +739,7 @@ upstream = "{upstream}"
 models = [{models}]
 roles = ["dev"]
 credential_env = "STANCH_TEST_UPSTREAM_KEY"
+role_actions.dev = {{ pii = "warn" }}
 [[routes]]
 name = "an"
 prefix = "/anthropic"
@@ -814,6 +815,18 @@ async fn config_mode_keys_roles_models_credentials_and_reload() {
     let auth = h.seen.lock().unwrap().auth.pop().unwrap();
     assert_eq!(auth, "Bearer sk-upstream-route-secret");
     assert!(!h.upstream_bodies().pop().unwrap().contains(GH));
+    // The dev role's own policy: personal data is only warned about.
+    let r = h
+        .client
+        .post(format!("{}/openai/v1/chat/completions", h.base))
+        .bearer_auth(alice.as_str())
+        .header("x-fake-mode", "json")
+        .body(chat("mail bob@acme.io", false).replace("gpt-4o", "gpt-4o-mini"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-stanch-warnings"], "email=1");
+    assert!(h.upstream_bodies().pop().unwrap().contains("bob@acme.io"));
     // Quick-start paths are gone in config mode.
     assert_eq!(
         call(Some(&alice), "/v1/chat/completions", "gpt-4o-mini")
