@@ -223,7 +223,22 @@ async fn request_body(
         }
         return Err(Refusal::bad_body("the request body is not valid JSON"));
     };
-    if !route.allows_model(doc.str_at("model")) {
+    // Every `model` key counts: with duplicates, upstream parsers differ
+    // on which one wins.
+    let models: Vec<Option<&str>> = match &doc {
+        Json::Object(o) => o
+            .iter()
+            .filter(|(k, _)| k == "model")
+            .map(|(_, v)| v.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let models_ok = if models.is_empty() {
+        route.allows_model(None)
+    } else {
+        models.iter().all(|m| route.allows_model(*m))
+    };
+    if !models_ok {
         return Err(Refusal::forbidden(
             "stanch_model_not_allowed",
             format!(

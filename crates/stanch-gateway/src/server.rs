@@ -189,7 +189,12 @@ impl Gateway {
         rt.block_on(async move {
             let listener = self.bind().await?;
             let addr = listener.local_addr()?;
-            tracing::info!(%addr, routes = self.state.config().routes.len(), "stanch gateway listening");
+            tracing::info!(
+                %addr,
+                routes = self.state.config().routes.len(),
+                stream_hold_cap = crate::mask::MaskCtx::hold_cap(&self.state.engine),
+                "stanch gateway listening"
+            );
             let kill = self.kill_switch();
             tokio::spawn(watch_kill_signals(kill));
             if let Some((path, files)) = self.reload.clone() {

@@ -808,6 +808,14 @@ async fn config_mode_keys_roles_models_credentials_and_reload() {
             .0,
         403
     );
+    // A second `model` key (which some parsers let win) is checked too.
+    let dup = r#"gpt-4o-mini","model":"gpt-5"#;
+    assert_eq!(
+        call(Some(&alice), "/openai/v1/chat/completions", dup)
+            .await
+            .0,
+        403
+    );
     assert!(h.upstream_bodies().is_empty());
     // Allowed: the upstream gets the route's credential, never the gateway key.
     let (st, body) = call(Some(&alice), "/openai/v1/chat/completions", "gpt-4o-mini").await;
