@@ -962,3 +962,49 @@ roles = ["dev"]
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn client_going_away_mid_stream_frees_the_stream() {
+    let h = start().await;
+    let r = h
+        .client
+        .post(format!("{}/v1/chat/completions", h.base))
+        .header("x-fake-mode", "sse-slow")
+        .body(chat("hi", true))
+        .send()
+        .await
+        .unwrap();
+    let mut s = r.bytes_stream();
+    let _ = s.next().await.unwrap().unwrap();
+    assert!(h.metrics().await.contains("stanch_open_streams 1"));
+    drop(s);
+    // The relay notices on its next write (the upstream sends every 300 ms).
+    let t0 = Instant::now();
+    loop {
+        let m = h.metrics().await;
+        if m.contains("stanch_open_streams 0") {
+            assert!(
+                m.contains(r#"stanch_requests_total{decision="client_gone",route="quickstart"} 1"#),
+                "{m}"
+            );
+            assert!(
+                m.contains("stanch_scan_duration_seconds_count{direction=\"response\"} 1"),
+                "{m}"
+            );
+            assert!(
+                m.contains("stanch_request_duration_seconds_count{route=\"quickstart\"} 1"),
+                "{m}"
+            );
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "{m}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ok = h
+        .client
+        .get(format!("{}/healthz", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+}
