@@ -33,6 +33,11 @@ pub enum Command {
     Key(KeyArgs),
     /// Mint and list canary tokens (honeytokens): any sighting is a leak.
     Canary(CanaryArgs),
+    /// Run an HTTP gateway for OpenAI- and Anthropic-style APIs that redacts
+    /// requests and answers (streams included) on the way through.
+    Serve(ServeArgs),
+    /// Manage gateway API keys (`stanch serve --gateway-config` with keys_file).
+    Keys(KeysArgs),
 }
 
 /// Options shared by `redact` and `scan`.
@@ -290,5 +295,86 @@ pub enum KeyCommand {
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Base URL of the provider (`https://api.openai.com`,
+    /// `https://api.anthropic.com`); request paths are appended.
+    #[arg(long, value_name = "URL", required_unless_present = "gateway_config")]
+    pub upstream: Option<String>,
+    /// Gateway config file: named routes, providers, allowed models and
+    /// roles, upstream credentials, per-route policy, API keys. Reloaded on
+    /// SIGHUP or change (an invalid new version keeps the old one).
+    #[arg(long, value_name = "FILE", conflicts_with = "upstream")]
+    pub gateway_config: Option<PathBuf>,
+    /// Address to listen on; quick start accepts loopback addresses only.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    pub listen: std::net::SocketAddr,
+    /// One style for every finding (default: placeholder for secrets,
+    /// pseudonym for personal data).
+    #[arg(long, value_enum)]
+    pub style: Option<StyleArg>,
+    /// Act on findings of at least this severity (default: low).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Action for a category (`secret`, `pii`) or a rule id:
+    /// allow, warn, redact, block, require_approval; repeatable
+    /// (`--action pii=warn --action github-pat=block`). Canaries and
+    /// registered secrets always block.
+    #[arg(long = "action", value_name = "WHAT=ACTION")]
+    pub actions: Vec<String>,
+    /// Action for findings no `--action` names (default: redact).
+    #[arg(long, value_name = "ACTION")]
+    pub default_action: Option<String>,
+    /// Forward bodies that cannot be parsed instead of refusing them
+    /// (recorded in logs and metrics). Default: fail closed.
+    #[arg(long)]
+    pub fail_open: bool,
+    /// Do not put pseudonyms in answers back to the originals.
+    #[arg(long)]
+    pub no_restore: bool,
+    /// Largest request body in bytes (larger: 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
+    pub body_limit: usize,
+    /// Seconds to wait for the upstream's headers, and between two chunks
+    /// of its body (then 504).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub upstream_timeout: u64,
+    /// Start with the kill switch engaged (every request gets 503).
+    #[arg(long)]
+    pub kill_switch: bool,
+    /// Environment variable holding a bearer token for /admin/* (without
+    /// one, admin endpoints answer loopback clients only).
+    #[arg(long, value_name = "NAME")]
+    pub admin_token_env: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Mint a gateway API key for a caller: prints it once and appends its
+    /// SHA-256 (never the key) with the name and role to the keys file.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// Keys file (mode 0600).
+        #[arg(long, value_name = "PATH", default_value = ".stanch/gateway-keys.toml")]
+        file: PathBuf,
+    },
+    /// List names, roles and creation times (never keys).
+    List {
+        #[arg(long, value_name = "PATH", default_value = ".stanch/gateway-keys.toml")]
+        file: PathBuf,
     },
 }

@@ -5,6 +5,9 @@
 //! resolves the user's key; each subcommand lives in `cmd_*`; `report` renders
 //! scan findings (text, JSON, JSONL, SARIF) and `baseline` suppresses known ones.
 //!
+//! `cmd_serve` runs the stanch-gateway HTTP proxy with the same rule set,
+//! key, registered secrets and extensions as `redact`.
+//!
 //! `taint` attaches registered secrets and canaries (stanch-redact's taint
 //! extension) to the rule set of `redact` and `scan`; `cmd_canary` mints them.
 //!
@@ -16,9 +19,11 @@ mod baseline;
 mod cli;
 mod cmd_canary;
 mod cmd_key;
+mod cmd_keys;
 mod cmd_redact;
 mod cmd_rules;
 mod cmd_scan;
+mod cmd_serve;
 mod config;
 mod extensions;
 mod input;
@@ -52,6 +57,8 @@ fn run(args: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Rules(a) => cmd_rules::run(&config, a),
         cli::Command::Key(a) => cmd_key::run(a),
         cli::Command::Canary(a) => cmd_canary::run(&config, a),
+        cli::Command::Serve(a) => cmd_serve::run(&config, a),
+        cli::Command::Keys(a) => cmd_keys::run(a),
     }
 }
 

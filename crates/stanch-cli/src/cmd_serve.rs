@@ -1,0 +1,95 @@
+//! `stanch serve`: the quick-start gateway. Builds the same rule set, key,
+//! registered secrets, canaries and extensions as `stanch redact`, then
+//! hands them to stanch-gateway, which runs until SIGINT/SIGTERM. With
+//! `--gateway-config`, routes, identities and policies come from that file
+//! (reloaded on SIGHUP or change) instead of the quick-start flags.
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+use anyhow::{bail, Context, Result};
+use stanch_gateway::policy::CategoryKey;
+use stanch_gateway::{Action, AdminToken, Engine, Gateway, GatewayConfig, RoutePolicy};
+use stanch_redact::Redactor;
+use std::time::Duration;
+
+pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
+    let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
+    let db = crate::taint::attach(config, &args.common, db)?.db;
+    let db = crate::extensions::add(config, db);
+    let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
+    let mut policy = config.policy();
+    if let Some(s) = args.style {
+        policy.style = Some(s.to_style());
+    }
+    if let Some(s) = args.min_severity {
+        policy.min_severity = s.to_engine();
+    }
+    let route_policy = route_policy(&args, &db)?;
+    let redactor = Redactor::new(db, key, policy);
+
+    if let Some(path) = &args.gateway_config {
+        let db = redactor.db();
+        let loaded = stanch_gateway::file::load(path, &|id| db.lookup(id).is_some())?;
+        stanch_gateway::init_logging();
+        Gateway::new(loaded.config, Engine::new(redactor))?
+            .reload_from(path.clone(), loaded.files)
+            .run_blocking()?;
+        return Ok(0);
+    }
+    let Some(upstream) = args.upstream.as_deref() else {
+        bail!("--upstream URL or --gateway-config FILE is needed");
+    };
+    let mut gc = GatewayConfig::quick_start(upstream, args.listen)?;
+    gc.routes[0].policy = route_policy;
+    gc.body_limit = args.body_limit;
+    gc.upstream_timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    gc.kill_switch = args.kill_switch;
+    if let Some(var) = &args.admin_token_env {
+        let token = std::env::var(var)
+            .with_context(|| format!("--admin-token-env: environment variable {var} is not set"))?;
+        if token.len() < 16 {
+            bail!("--admin-token-env: the token in {var} is shorter than 16 bytes");
+        }
+        gc.admin_token = Some(AdminToken::new(token));
+    }
+    stanch_gateway::init_logging();
+    Gateway::new(gc, Engine::new(redactor))?.run_blocking()?;
+    Ok(0)
+}
+
+/// `--action`, `--default-action`, `--fail-open`, `--no-restore`.
+fn route_policy(args: &ServeArgs, db: &stanch_engine::RuleDb) -> Result<RoutePolicy> {
+    let mut p = RoutePolicy {
+        fail_open: args.fail_open,
+        restore: !args.no_restore,
+        ..RoutePolicy::default()
+    };
+    if let Some(a) = &args.default_action {
+        p.default = parse_action(a)?;
+    }
+    for spec in &args.actions {
+        let Some((what, action)) = spec.split_once('=') else {
+            bail!("--action {spec}: expected WHAT=ACTION (pii=warn, github-pat=block)");
+        };
+        let action = parse_action(action)?;
+        match what {
+            "secret" => {
+                p.by_category.insert(CategoryKey::Secret, action);
+            }
+            "pii" => {
+                p.by_category.insert(CategoryKey::Pii, action);
+            }
+            id if db.lookup(id).is_some() => {
+                p.by_rule.insert(id.to_string(), action);
+            }
+            id => bail!("--action {spec}: no rule or category `{id}`"),
+        }
+    }
+    Ok(p)
+}
+
+fn parse_action(s: &str) -> Result<Action> {
+    Action::parse(s).with_context(|| {
+        format!("unknown action `{s}` (allow, warn, redact, block, require_approval)")
+    })
+}

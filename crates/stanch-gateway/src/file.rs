@@ -1,0 +1,476 @@
+//! The gateway config file (`stanch serve --gateway-config FILE`): raw TOML
+//! with `deny_unknown_fields` → validated (every error collected, naming
+//! the field) → [`GatewayConfig`]. Reloaded on SIGHUP or when the file (or
+//! its keys file) changes; an invalid new version leaves the old one running.
+//!
+//! ```toml
+//! listen = "127.0.0.1:8787"      # off loopback only with keys_file
+//! keys_file = "gateway-keys.toml" # `stanch keys create`; relative to this file
+//! # or/and OIDC: bearer JWTs checked against the provider's public keys
+//! # oidc = { jwks_file = "jwks.json", issuer = "https://idp", audience = "stanch", role_claim = "roles" }
+//! body_limit = 10485760
+//! upstream_timeout_secs = 300
+//!
+//! [[routes]]
+//! name = "openai"
+//! prefix = "/openai"             # /openai/v1/chat/completions → upstream/v1/chat/completions
+//! provider = "openai"            # openai | anthropic | generic-json
+//! upstream = "https://api.openai.com"
+//! models = ["gpt-4o-mini"]       # allowed models (default: any)
+//! roles = ["dev"]                # allowed roles (default: any caller)
+//! credential_env = "OPENAI_API_KEY"   # sent upstream instead of the caller's credential
+//! default_action = "redact"
+//! actions = { pii = "warn", "github-pat" = "block" }
+//! role_actions.sre = { pii = "allow" }   # per role, over the route's actions
+//! ```
+
+use crate::config::{AdminToken, Credential, GatewayConfig, Route};
+use crate::keys::KeyStore;
+use crate::policy::{Action, CategoryKey, RoutePolicy};
+use crate::provider::Provider;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    listen: Option<String>,
+    keys_file: Option<PathBuf>,
+    admin_token_env: Option<String>,
+    body_limit: Option<usize>,
+    upstream_timeout_secs: Option<u64>,
+    kill_switch: Option<bool>,
+    oidc: Option<RawOidc>,
+    #[serde(default)]
+    routes: Vec<RawRoute>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOidc {
+    /// JWKS file (the identity provider's public keys), relative to this file.
+    jwks_file: PathBuf,
+    issuer: String,
+    audience: String,
+    /// Claim holding the role (a string or a list); default `role`.
+    role_claim: Option<String>,
+    /// Claim naming the caller in logs; default `sub`.
+    name_claim: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoute {
+    name: String,
+    #[serde(default)]
+    prefix: String,
+    provider: String,
+    upstream: String,
+    #[serde(default)]
+    models: Vec<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    credential_env: Option<String>,
+    credential_header: Option<String>,
+    default_action: Option<String>,
+    #[serde(default)]
+    actions: BTreeMap<String, String>,
+    /// Per role: actions over the route's (`role_actions.dev = { pii = "allow" }`).
+    #[serde(default)]
+    role_actions: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    fail_open: bool,
+    restore: Option<bool>,
+}
+
+/// A config file that cannot be used; the message names the file and every
+/// bad field (never a credential's value).
+#[derive(Debug, thiserror::Error)]
+#[error("invalid gateway config {path}:\n  {}", errors.join("\n  "))]
+pub struct FileError {
+    pub path: String,
+    pub errors: Vec<String>,
+}
+
+/// What a loaded file depends on (watched for changes).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: GatewayConfig,
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads and validates a gateway config file. `is_rule` tells whether a
+/// rule id exists (for `actions`).
+pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileError> {
+    let fail = |e: String| FileError {
+        path: path.display().to_string(),
+        errors: vec![e],
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let raw: RawFile = toml::from_str(&text).map_err(|e| fail(e.message().to_string()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut errors = Vec::new();
+    let mut files = vec![path.to_path_buf()];
+
+    let listen = raw
+        .listen
+        .as_deref()
+        .unwrap_or(crate::config::DEFAULT_LISTEN)
+        .parse()
+        .map_err(|_| errors.push("field `listen`: not an address (host:port)".to_string()))
+        .ok();
+    let keys = raw.keys_file.as_ref().and_then(|f| {
+        let f = dir.join(f);
+        files.push(f.clone());
+        match std::fs::read_to_string(&f) {
+            Ok(t) => KeyStore::parse(&t)
+                .map_err(|e| errors.push(format!("field `keys_file` ({}): {e}", f.display())))
+                .ok(),
+            Err(e) => {
+                errors.push(format!(
+                    "field `keys_file`: cannot read {}: {e}",
+                    f.display()
+                ));
+                None
+            }
+        }
+    });
+    let oidc = raw.oidc.as_ref().and_then(|o| {
+        let f = dir.join(&o.jwks_file);
+        files.push(f.clone());
+        let jwks = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!(
+                    "field `oidc.jwks_file`: cannot read {}: {e}",
+                    f.display()
+                ));
+                return None;
+            }
+        };
+        crate::oidc::Oidc::new(
+            &jwks,
+            &o.issuer,
+            &o.audience,
+            o.role_claim.as_deref().unwrap_or("role"),
+            o.name_claim.as_deref().unwrap_or("sub"),
+        )
+        .map_err(|e| errors.push(format!("field `oidc` ({}): {e}", f.display())))
+        .ok()
+    });
+    let admin_token = raw
+        .admin_token_env
+        .as_deref()
+        .and_then(|v| match std::env::var(v) {
+            Ok(t) if t.len() >= 16 => Some(AdminToken::new(t)),
+            Ok(_) => {
+                errors.push(format!(
+                    "field `admin_token_env`: ${v} is shorter than 16 bytes"
+                ));
+                None
+            }
+            Err(_) => {
+                errors.push(format!("field `admin_token_env`: ${v} is not set"));
+                None
+            }
+        });
+    if raw.routes.is_empty() {
+        errors.push("field `routes`: at least one [[routes]] is needed".into());
+    }
+    let mut routes = Vec::new();
+    for (i, r) in raw.routes.into_iter().enumerate() {
+        if let Some(route) = route(i, r, is_rule, &mut errors) {
+            routes.push(route);
+        }
+    }
+    for (i, r) in routes.iter().enumerate() {
+        if routes[..i].iter().any(|o| o.name == r.name) {
+            errors.push(format!(
+                "field `routes[{i}].name`: `{}` is used twice",
+                r.name
+            ));
+        }
+        if routes[..i]
+            .iter()
+            .any(|o| o.prefix.trim_end_matches('/') == r.prefix.trim_end_matches('/'))
+        {
+            errors.push(format!(
+                "field `routes[{i}].prefix`: `{}` is used twice",
+                r.prefix
+            ));
+        }
+    }
+    let Some(listen) = listen else {
+        return Err(FileError {
+            path: path.display().to_string(),
+            errors,
+        });
+    };
+    let mut config = GatewayConfig::quick_start("http://unused.invalid", listen)
+        .map_err(|e| fail(e.to_string()))?;
+    config.loopback_only = false;
+    config.routes = routes;
+    config.keys = keys;
+    config.oidc = oidc;
+    config.admin_token = admin_token;
+    if let Some(b) = raw.body_limit {
+        config.body_limit = b;
+    }
+    if let Some(t) = raw.upstream_timeout_secs {
+        config.upstream_timeout = Duration::from_secs(t.max(1));
+    }
+    config.kill_switch = raw.kill_switch.unwrap_or(false);
+    if errors.is_empty() {
+        if let Err(e) = config.validate() {
+            errors.push(e.to_string());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FileError {
+            path: path.display().to_string(),
+            errors,
+        });
+    }
+    Ok(Loaded { config, files })
+}
+
+const ACTIONS: &str = "allow, warn, redact, block, require_approval";
+
+/// `what = action` entries (`secret`, `pii` or a rule id) onto `policy`.
+fn apply_actions(
+    policy: &mut RoutePolicy,
+    actions: &BTreeMap<String, String>,
+    field: &str,
+    is_rule: &dyn Fn(&str) -> bool,
+    errors: &mut Vec<String>,
+) {
+    for (what, v) in actions {
+        let Some(a) = Action::parse(v) else {
+            errors.push(format!("{field}.{what}: `{v}` ({ACTIONS})"));
+            continue;
+        };
+        match what.as_str() {
+            "secret" => {
+                policy.by_category.insert(CategoryKey::Secret, a);
+            }
+            "pii" => {
+                policy.by_category.insert(CategoryKey::Pii, a);
+            }
+            id if is_rule(id) => {
+                policy.by_rule.insert(id.to_string(), a);
+            }
+            id => errors.push(format!("{field}: no rule or category `{id}`")),
+        }
+    }
+}
+
+fn route(
+    i: usize,
+    r: RawRoute,
+    is_rule: &dyn Fn(&str) -> bool,
+    errors: &mut Vec<String>,
+) -> Option<Route> {
+    let f = |name: &str| format!("field `routes[{i}].{name}`");
+    let n0 = errors.len();
+    let provider = Provider::parse(&r.provider);
+    if provider.is_none() {
+        errors.push(format!(
+            "{}: `{}` (openai, anthropic, generic-json)",
+            f("provider"),
+            r.provider
+        ));
+    }
+    if let Err(e) = crate::config::check_upstream(&r.upstream) {
+        errors.push(format!("{}: {e}", f("upstream")));
+    }
+    if !r.prefix.is_empty() && (!r.prefix.starts_with('/') || r.prefix.contains(['?', '#'])) {
+        errors.push(format!("{}: must start with / (or be empty)", f("prefix")));
+    }
+    let mut policy = RoutePolicy {
+        fail_open: r.fail_open,
+        restore: r.restore.unwrap_or(true),
+        ..RoutePolicy::default()
+    };
+    if let Some(d) = &r.default_action {
+        match Action::parse(d) {
+            Some(a) => policy.default = a,
+            None => errors.push(format!("{}: `{d}` ({ACTIONS})", f("default_action"))),
+        }
+    }
+    apply_actions(&mut policy, &r.actions, &f("actions"), is_rule, errors);
+    let mut role_policies = Vec::new();
+    for (role, actions) in &r.role_actions {
+        let mut p = policy.clone();
+        apply_actions(
+            &mut p,
+            actions,
+            &f(&format!("role_actions.{role}")),
+            is_rule,
+            errors,
+        );
+        role_policies.push((role.clone(), p));
+    }
+    let credential = r.credential_env.as_deref().and_then(|var| {
+        let Ok(v) = std::env::var(var) else {
+            errors.push(format!("{}: ${var} is not set", f("credential_env")));
+            return None;
+        };
+        let header = r
+            .credential_header
+            .clone()
+            .unwrap_or_else(|| match provider {
+                Some(Provider::Anthropic) => "x-api-key".into(),
+                _ => "authorization".into(),
+            });
+        if axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+            errors.push(format!("{}: not a header name", f("credential_header")));
+            return None;
+        }
+        let value = if header.eq_ignore_ascii_case("authorization") && !v.contains(' ') {
+            format!("Bearer {v}")
+        } else {
+            v
+        };
+        if axum::http::HeaderValue::from_str(&value).is_err() {
+            errors.push(format!(
+                "{}: ${var} is not a valid header value",
+                f("credential_env")
+            ));
+            return None;
+        }
+        Some(Credential::new(&header, value))
+    });
+    if errors.len() > n0 {
+        return None;
+    }
+    Some(Route {
+        name: r.name,
+        prefix: r.prefix,
+        upstream: r.upstream,
+        provider,
+        policy,
+        role_policies,
+        models: r.models,
+        roles: r.roles,
+        credential,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn tmp() -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "stanch-gw-file-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn loads_routes_keys_and_policy() {
+        let d = tmp();
+        let (_, rec) = crate::keys::mint("alice", "dev").unwrap();
+        write(&d, "keys.toml", &crate::keys::record_toml(&rec));
+        let p = write(
+            &d,
+            "gw.toml",
+            r#"
+listen = "0.0.0.0:8787"
+keys_file = "keys.toml"
+[[routes]]
+name = "oa"
+prefix = "/openai"
+provider = "openai"
+upstream = "https://api.openai.com"
+models = ["gpt-4o-mini"]
+roles = ["dev"]
+actions = { pii = "warn", "github-pat" = "block" }
+role_actions.ops = { pii = "allow" }
+[[routes]]
+name = "an"
+prefix = "/anthropic"
+provider = "anthropic"
+upstream = "https://api.anthropic.com"
+fail_open = true
+"#,
+        );
+        let l = load(&p, &|id| id == "github-pat").unwrap();
+        assert_eq!(l.files.len(), 2);
+        let c = l.config;
+        assert_eq!(c.routes.len(), 2);
+        assert_eq!(c.keys.as_ref().unwrap().len(), 1);
+        let (r, inner) = c.route_for("/openai/v1/chat/completions").unwrap();
+        assert_eq!((r.name.as_str(), inner), ("oa", "/v1/chat/completions"));
+        assert_eq!(r.policy.by_rule["github-pat"], Action::Block);
+        let ops = r.role_policy(&["x".into(), "ops".into()]).unwrap();
+        assert_eq!(ops.by_category[&CategoryKey::Pii], Action::Allow);
+        assert_eq!(
+            ops.by_rule["github-pat"],
+            Action::Block,
+            "role policies extend the route's"
+        );
+        assert!(r.role_policy(&["dev".into()]).is_none());
+        assert!(r.allows_model(Some("gpt-4o-mini")) && !r.allows_model(Some("gpt-5")));
+        assert!(r.allows(&["dev".into()]) && !r.allows(&["guest".into()]));
+        assert!(
+            c.route_for("/anthropic/v1/messages")
+                .unwrap()
+                .0
+                .policy
+                .fail_open
+        );
+        assert!(c.route_for("/v1/messages").is_none());
+    }
+
+    #[test]
+    fn every_error_is_named() {
+        let d = tmp();
+        let p = write(
+            &d,
+            "bad.toml",
+            r#"
+listen = "0.0.0.0:8787"
+[[routes]]
+name = "x"
+provider = "azure"
+upstream = "ftp://x"
+default_action = "drop"
+actions = { nosuchrule = "block" }
+credential_env = "STANCH_TEST_SURELY_UNSET_VAR"
+"#,
+        );
+        let e = load(&p, &|_| false).unwrap_err().to_string();
+        for field in [
+            "routes[0].provider",
+            "routes[0].upstream",
+            "routes[0].default_action",
+            "nosuchrule",
+            "credential_env",
+        ] {
+            assert!(e.contains(field), "{field}: {e}");
+        }
+        let p = write(&d, "unknown.toml", "lisen = \"x\"\n");
+        assert!(load(&p, &|_| false)
+            .unwrap_err()
+            .to_string()
+            .contains("lisen"));
+        // Off loopback without keys.
+        let p = write(&d, "open.toml", "listen = \"0.0.0.0:1\"\n[[routes]]\nname = \"a\"\nprovider = \"openai\"\nupstream = \"http://h\"\n");
+        assert!(load(&p, &|_| false)
+            .unwrap_err()
+            .to_string()
+            .contains("API keys"));
+    }
+}
