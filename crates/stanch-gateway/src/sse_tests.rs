@@ -69,9 +69,17 @@ fn anthropic_stream(pieces: &[&str]) -> Vec<Vec<u8>> {
 /// Runs events through a rewriter; returns the output and the concatenated
 /// delta text the client sees.
 fn rewrite(p: Provider, events: &[Vec<u8>], map: Option<&RestoreMap>) -> (String, String) {
-    let e = engine();
+    rewrite_with(&engine(), p, events, map)
+}
+
+fn rewrite_with(
+    e: &Engine,
+    p: Provider,
+    events: &[Vec<u8>],
+    map: Option<&RestoreMap>,
+) -> (String, String) {
     let policy = RoutePolicy::default();
-    let mut r = SseRewriter::new(p, &e, &policy, map);
+    let mut r = SseRewriter::new(p, e, &policy, map);
     let mut out = Vec::new();
     for ev in events {
         r.push(ev, &mut out).unwrap();
@@ -125,6 +133,7 @@ fn parser_frames_events_split_anywhere() {
 
 #[test]
 fn secret_split_across_deltas_never_reaches_the_client() {
+    let e = engine();
     let text = format!("Your token is {GH} and mail bob@acme.io. Done.");
     for provider in [Provider::OpenAi, Provider::Anthropic] {
         for i in 1..text.len() {
@@ -144,7 +153,7 @@ fn secret_split_across_deltas_never_reaches_the_client() {
                     Provider::Anthropic => anthropic_stream(&pieces),
                     _ => openai_stream(&pieces),
                 };
-                let (out, seen) = rewrite(provider, &events, None);
+                let (out, seen) = rewrite_with(&e, provider, &events, None);
                 assert!(
                     !out.contains(&GH[..20]) && !out.contains(&GH[20..]),
                     "{provider:?} {i} {step}: {out}"

@@ -119,6 +119,13 @@ fn visit<'a>(provider: Provider, v: &'a mut Json, runs: &mut Runs<'a>) {
             let typed = provider != Provider::GenericJson;
             // {"type":"base64","media_type":"text/plain","data":"…"}
             let b64_text = typed && v.str_at("type") == Some("base64");
+            // A tool call's input is the caller's own object: every string
+            // in it is text, whatever its key (`id`, `type`, `format`…).
+            let tool_use = typed
+                && matches!(
+                    v.str_at("type"),
+                    Some("tool_use" | "server_tool_use" | "mcp_tool_use")
+                );
             let Json::Object(fields) = v else { return };
             for (k, val) in fields.iter_mut() {
                 if b64_text && k == "data" && matches!(val, Json::String(_)) {
@@ -127,7 +134,12 @@ fn visit<'a>(provider: Provider, v: &'a mut Json, runs: &mut Runs<'a>) {
                     }
                     continue;
                 }
-                if typed && structural(k) {
+                if tool_use && k == "input" {
+                    visit(Provider::GenericJson, val, runs);
+                    continue;
+                }
+                // OpenAI {"input_audio": {"data": "…", "format": "wav"}}: sound.
+                if typed && (structural(k) || k == "input_audio") {
                     continue;
                 }
                 visit(provider, val, runs);
@@ -169,9 +181,9 @@ fn string_slot(s: &mut String) -> Slot<'_> {
 }
 
 /// Binary attachments whose bytes are not text: Anthropic `source` blocks of
-/// a non-text media type, OpenAI `input_audio`, images given as data.
-/// Their sibling fields (a document's title or context) are still visited by
-/// the caller only if this returns false, so only pure-data objects match.
+/// a non-text media type and opaque reasoning. (OpenAI `input_audio` and
+/// binary `data:` URLs are left out where they are met.) Only the data
+/// object itself matches; a document's title or context is still visited.
 fn is_binary(v: &Json) -> bool {
     // Opaque, provider-encrypted reasoning: no text, and must stay intact.
     if v.str_at("type") == Some("redacted_thinking") {
@@ -183,8 +195,7 @@ fn is_binary(v: &Json) -> bool {
             return !is_text_media(m);
         }
     }
-    // OpenAI {"input_audio": {"data": "…", "format": "wav"}}
-    v.get("format").is_some() && v.get("data").is_some() && v.get("text").is_none()
+    false
 }
 
 /// Replaces a base64 text attachment's payload (the part of `s` from `off`)
@@ -233,7 +244,8 @@ mod tests {
             {"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"},
                {"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},
                {"type":"text","text":"c"},
-               {"type":"file","file":{"filename":"n.txt","file_data":"data:text/plain;base64,aGk="}}]},
+               {"type":"file","file":{"filename":"n.txt","file_data":"data:text/plain;base64,aGk="}},
+               {"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}]},
             {"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"q\":\"args\"}"}}]},
             {"role":"tool","tool_call_id":"call_1","content":"result"}],
             "metadata":{"unknown":"field"}}"#;
@@ -262,7 +274,7 @@ mod tests {
              {"type":"document","source":{"type":"base64","media_type":"text/plain","data":"aGk="},"title":"t"},
              {"type":"tool_result","tool_use_id":"tu_1","content":[{"type":"text","text":"out"}]},
              {"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"}]},
-            {"role":"assistant","content":[{"type":"tool_use","id":"tu_1","name":"n","input":{"k":"v"}}]}]}"#;
+            {"role":"assistant","content":[{"type":"tool_use","id":"tu_1","name":"n","input":{"k":"v","id":"i","format":"f","data":"d"}}]}]}"#;
         assert_eq!(
             texts(Provider::Anthropic, body),
             vec![
@@ -272,6 +284,9 @@ mod tests {
                 vec!["out".into()],
                 vec!["n".into()],
                 vec!["v".into()],
+                vec!["i".into()],
+                vec!["f".into()],
+                vec!["d".into()],
             ]
         );
     }
