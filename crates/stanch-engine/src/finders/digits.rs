@@ -549,6 +549,14 @@ pub(crate) fn context_word(
         if !starts_word || firsts & (1 << ((c | 0x20).wrapping_sub(b'a') & 31)) == 0 {
             continue;
         }
+        // stanch's own markers (`<card:1a2b3c4d>`, `[REDACTED:payment-card]`)
+        // are no context: redacting twice must change nothing.
+        if i > 0
+            && matches!(hay[i - 1], b'<' | b':' | b'-')
+            && crate::validate::inside_marker(hay, i, i + 1)
+        {
+            continue;
+        }
         let here = |w: &[u8]| i + w.len() <= hi && super::context_has(hay, i, i + w.len(), &[w]);
         if prefixes.iter().any(|w| here(w)) {
             return true;
@@ -643,6 +651,16 @@ mod tests {
         assert!(!context_word(h, 0, 12, &[], &[b"tel"]));
         assert!(context_word(h, 28, h.len(), &[], &[b"tel"]));
         assert!(!context_word(b"span_id", 0, 7, &[b"pan"], &[]));
+        // Words inside stanch's markers are not context.
+        assert!(!context_word(b"<card:dc998cf6> 1", 0, 17, &[b"card"], &[]));
+        assert!(!context_word(
+            b"[REDACTED:payment-card] 1",
+            0,
+            25,
+            &[b"card", b"payment"],
+            &[]
+        ));
+        assert!(context_word(b"card: 1", 0, 7, &[b"card"], &[]));
     }
 
     #[test]
