@@ -18,18 +18,8 @@ use std::io::{BufRead, BufReader, BufWriter, Cursor, Read, Write};
 use std::path::Path;
 
 pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
-    let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
-    let db = crate::taint::attach(config, &args.common, db)?.db;
-    let db = crate::extensions::add(config, db);
-    let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
-    let mut policy = config.policy();
-    if let Some(s) = args.style {
-        policy.style = Some(s.to_style());
-    }
-    if let Some(s) = args.min_severity {
-        policy.min_severity = s.to_engine();
-    }
-    let redactor = Redactor::new(db, key, policy);
+    let redactor =
+        crate::extensions::redactor(config, &args.common, args.style, args.min_severity)?;
     let keys = SecretKeys::new(&config.secret_keys, &config.not_secret_keys);
     let max_field = args
         .max_field_bytes

@@ -9,23 +9,12 @@ use crate::config::Config;
 use anyhow::{bail, Context, Result};
 use stanch_gateway::policy::CategoryKey;
 use stanch_gateway::{Action, AdminToken, Engine, Gateway, GatewayConfig, RoutePolicy};
-use stanch_redact::Redactor;
 use std::time::Duration;
 
 pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
-    let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
-    let db = crate::taint::attach(config, &args.common, db)?.db;
-    let db = crate::extensions::add(config, db);
-    let key = crate::keys::resolve(args.common.key_file.as_deref(), config)?;
-    let mut policy = config.policy();
-    if let Some(s) = args.style {
-        policy.style = Some(s.to_style());
-    }
-    if let Some(s) = args.min_severity {
-        policy.min_severity = s.to_engine();
-    }
-    let route_policy = route_policy(&args, &db)?;
-    let redactor = Redactor::new(db, key, policy);
+    let redactor =
+        crate::extensions::redactor(config, &args.common, args.style, args.min_severity)?;
+    let route_policy = route_policy(&args, redactor.db())?;
 
     if let Some(path) = &args.gateway_config {
         let db = redactor.db();
