@@ -137,6 +137,9 @@ impl Gateway {
         }
         let mut new = loaded.config;
         new.listen = old.listen;
+        if let (Some(n), Some(o)) = (new.oidc.as_mut(), old.oidc.as_ref()) {
+            n.adopt(o);
+        }
         if new.kill_switch {
             self.kill_switch().set(true);
         }
@@ -174,9 +177,15 @@ impl Gateway {
         let app = self
             .router()
             .into_make_service_with_connect_info::<SocketAddr>();
+        let state = self.state.clone();
+        let refresher = tokio::spawn(crate::oidc::refresh_task(
+            self.state.client.clone(),
+            move || state.config().oidc.clone(),
+        ));
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await?;
+        refresher.abort();
         Ok(())
     }
 
