@@ -345,6 +345,10 @@ pub struct ServeArgs {
     /// of its body (then 504).
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub upstream_timeout: u64,
+    /// Reach the upstream through a proxy: `env` (HTTPS_PROXY, honouring
+    /// NO_PROXY) or a proxy URL. Default: direct.
+    #[arg(long, value_name = "env|URL")]
+    pub upstream_proxy: Option<String>,
     /// Start with the kill switch engaged (every request gets 503).
     #[arg(long)]
     pub kill_switch: bool,

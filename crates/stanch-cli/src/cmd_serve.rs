@@ -46,6 +46,12 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
     gc.routes[0].policy = route_policy;
     gc.body_limit = args.body_limit;
     gc.upstream_timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    if let Some(p) = &args.upstream_proxy {
+        gc.upstream_proxy = Some(
+            stanch_gateway::config::UpstreamProxy::parse(p)
+                .context("--upstream-proxy: `env` or an http(s):// proxy URL")?,
+        );
+    }
     gc.kill_switch = args.kill_switch;
     if let Some(var) = &args.admin_token_env {
         let token = std::env::var(var)

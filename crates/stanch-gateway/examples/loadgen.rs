@@ -5,6 +5,8 @@
 //! loadgen fake --listen 127.0.0.1:9100
 //!     An OpenAI-style provider that answers every POST with a fixed chat
 //!     completion at once (no think time): the floor of every measurement.
+//!     `GET /stats` returns and resets {served, leaked}: how many bodies
+//!     arrived and how many still held the planted GitHub token.
 //! loadgen rate --url URL --rate 1000 --secs 15 [--body FILE]
 //!     Open loop: request i is sent at start + i/rate whatever happened to
 //!     the others (no coordinated omission: a slow answer does not delay
@@ -39,7 +41,10 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 
 fn num(args: &[String], name: &str, default: f64) -> f64 {
     arg(args, name)
-        .map(|v| v.parse().unwrap_or_else(|_| die(&format!("{name}: not a number"))))
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| die(&format!("{name}: not a number")))
+        })
         .unwrap_or(default)
 }
 
@@ -88,24 +93,52 @@ fn default_body() -> String {
 
 const ANSWER: &str = r#"{"id":"chatcmpl-bench","object":"chat.completion","created":1764844800,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"The database connection times out: check the pool size and the network path to db.internal."},"finish_reason":"stop"}],"usage":{"prompt_tokens":2100,"completion_tokens":20,"total_tokens":2120}}"#;
 
+/// Planted in the default body; the fake provider counts bodies that
+/// still carry it (`GET /stats`), so a run shows whether the path scanned.
+const PLANTED: &[u8] = b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+
 async fn fake(listen: &str) {
     let served = Arc::new(AtomicU64::new(0));
-    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
-        let served = served.clone();
-        async move {
-            // Read the whole body, as a provider would.
-            let _ = axum::body::to_bytes(req.into_body(), 64 << 20).await;
-            served.fetch_add(1, Ordering::Relaxed);
-            Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::from(ANSWER))
-                .unwrap_or_default()
-        }
-    });
+    let leaked = Arc::new(AtomicU64::new(0));
+    let (s2, l2) = (served.clone(), leaked.clone());
+    let app = axum::Router::new()
+        .route(
+            "/stats",
+            axum::routing::get(move || {
+                let (s, l) = (s2.clone(), l2.clone());
+                async move {
+                    format!(
+                        "{{\"served\":{},\"leaked\":{}}}\n",
+                        s.swap(0, Ordering::Relaxed),
+                        l.swap(0, Ordering::Relaxed)
+                    )
+                }
+            }),
+        )
+        .fallback(move |req: axum::extract::Request| {
+            let (served, leaked) = (served.clone(), leaked.clone());
+            async move {
+                // Read the whole body, as a provider would.
+                let body = axum::body::to_bytes(req.into_body(), 64 << 20)
+                    .await
+                    .unwrap_or_default();
+                served.fetch_add(1, Ordering::Relaxed);
+                if memchr::memmem::find(&body, PLANTED).is_some() {
+                    leaked.fetch_add(1, Ordering::Relaxed);
+                }
+                Response::builder()
+                    .header("content-type", "application/json")
+                    .body(Body::from(ANSWER))
+                    .unwrap_or_default()
+            }
+        });
     let l = tokio::net::TcpListener::bind(listen)
         .await
         .unwrap_or_else(|e| die(&format!("bind {listen}: {e}")));
-    eprintln!("loadgen: fake provider on {}", l.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    eprintln!(
+        "loadgen: fake provider on {}",
+        l.local_addr().map(|a| a.to_string()).unwrap_or_default()
+    );
     if let Err(e) = axum::serve(l, app).await {
         die(&format!("serve: {e}"));
     }
@@ -122,10 +155,13 @@ fn client(pool: usize) -> reqwest::Client {
 
 /// One request: Ok(()) on a 2xx answer read to the end.
 async fn once(c: &reqwest::Client, url: &str, body: &bytes::Bytes) -> Result<(), String> {
+    let auth = AUTH
+        .get()
+        .map_or("Bearer sk-bench-not-a-real-key", String::as_str);
     let r = c
         .post(url)
         .header("content-type", "application/json")
-        .header("authorization", "Bearer sk-bench-not-a-real-key")
+        .header("authorization", auth)
         .body(body.clone())
         .send()
         .await
@@ -139,6 +175,10 @@ async fn once(c: &reqwest::Client, url: &str, body: &bytes::Bytes) -> Result<(),
         Err(format!("status {status}"))
     }
 }
+
+/// `--auth VALUE`: the authorization header sent (a gateway key, a peer's
+/// master key); default a dummy provider key.
+static AUTH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 #[derive(Default)]
 struct Stats {
@@ -157,7 +197,11 @@ impl Stats {
     }
 
     fn report(&self, mode: &str, url: &str, wall: Duration, extra: serde_json::Value) {
-        let mut v = self.lat_us.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut v = self
+            .lat_us
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         v.sort_unstable();
         let q = |p: f64| -> f64 {
             if v.is_empty() {
@@ -290,6 +334,9 @@ fn main() {
     };
     let url = || arg(&args, "--url").unwrap_or_else(|| die("--url URL is needed"));
     let threads = num(&args, "--threads", 1.0) as usize;
+    if let Some(a) = arg(&args, "--auth") {
+        let _ = AUTH.set(a);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(1))
         .enable_all()

@@ -15,6 +15,7 @@
 //! # oidc = { jwks_url = "https://idp.example.com/.well-known/jwks.json", issuer = "https://idp.example.com", audience = "stanch" }
 //! body_limit = 10485760
 //! upstream_timeout_secs = 300
+//! upstream_proxy = "env"         # or "http://proxy:3128"; default: direct
 //!
 //! [[routes]]
 //! name = "openai"
@@ -46,6 +47,8 @@ struct RawFile {
     admin_token_env: Option<String>,
     body_limit: Option<usize>,
     upstream_timeout_secs: Option<u64>,
+    /// `env` (HTTPS_PROXY / NO_PROXY) or a proxy URL; default: direct.
+    upstream_proxy: Option<String>,
     kill_switch: Option<bool>,
     oidc: Option<RawOidc>,
     #[serde(default)]
@@ -293,6 +296,14 @@ fn load_raw(
     config.admin_token = admin_token;
     if let Some(b) = raw.body_limit {
         config.body_limit = b;
+    }
+    if let Some(p) = &raw.upstream_proxy {
+        match crate::config::UpstreamProxy::parse(p) {
+            Ok(p) => config.upstream_proxy = Some(p),
+            Err(_) => {
+                errors.push("field `upstream_proxy`: `env` or an http(s):// proxy URL".to_string())
+            }
+        }
     }
     if let Some(t) = raw.upstream_timeout_secs {
         config.upstream_timeout = Duration::from_secs(t.max(1));
