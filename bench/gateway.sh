@@ -47,9 +47,9 @@ FAKE=127.0.0.1:19100
 $L fake --listen $FAKE --threads 1 2>/dev/null & pids+=($!)
 wait_up "http://$FAKE/stats"
 
-# name url auth rate secs
+# name url auth rate secs [skip-max]
 measure() {
-    local name=$1 url=$2 auth=$3 rate=$4 secs=$5
+    local name=$1 url=$2 auth=$3 rate=$4 secs=$5 skipmax=${6:-}
     echo "== $name: warm-up" >&2
     $L rate --url "$url" --auth "$auth" --rate 50 --secs 2 --threads 2 > /dev/null
     curl -s "http://$FAKE/stats" > /dev/null
@@ -58,6 +58,7 @@ measure() {
     r=$($L rate --url "$url" --auth "$auth" --rate "$rate" --secs "$secs" --threads 2 --max-in-flight 1000)
     s=$(curl -s "http://$FAKE/stats")
     echo "{\"target\":\"$name\",\"run\":$r,\"provider\":$s}" >> "$out/results.jsonl"
+    [ -n "$skipmax" ] && return 0
     echo "== $name: closed loop $CONNS connections for $MAXSECS s" >&2
     m=$($L max --url "$url" --auth "$auth" --conns "$CONNS" --secs "$MAXSECS" --threads 2)
     s=$(curl -s "http://$FAKE/stats")
@@ -106,12 +107,12 @@ EOF
     "$venv/bin/pip" show litellm 2>/dev/null | sed -n 's/^Version: /litellm /p' > "$out/litellm.version"
     # At the rate stanch is measured at, and at a rate LiteLLM sustains.
     measure "litellm@$RATE" "http://$LP$PATH_" "Bearer $master" "$RATE" 10
-    measure "litellm@$PEER_RATE" "http://$LP$PATH_" "Bearer $master" "$PEER_RATE" "$SECS"
+    measure "litellm@$PEER_RATE" "http://$LP$PATH_" "Bearer $master" "$PEER_RATE" "$SECS" skip
     # and the floor and stanch at the peer's rate, for added latency there
-    measure "floor@$PEER_RATE" "http://$FAKE$PATH_" "Bearer sk-bench" "$PEER_RATE" "$SECS"
+    measure "floor@$PEER_RATE" "http://$FAKE$PATH_" "Bearer sk-bench" "$PEER_RATE" "$SECS" skip
     RUST_LOG=info $S serve --upstream "http://$FAKE" --listen $G 2>> "$out/stanch.log" & pids+=($!)
     wait_up "http://$G/healthz"
-    measure "stanch@$PEER_RATE" "http://$G$PATH_" "Bearer sk-bench" "$PEER_RATE" "$SECS"
+    measure "stanch@$PEER_RATE" "http://$G$PATH_" "Bearer sk-bench" "$PEER_RATE" "$SECS" skip
 fi
 
 python3 - "$out/results.jsonl" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)" <<'EOF'
