@@ -38,6 +38,9 @@ pub struct Route {
     pub roles: Vec<String>,
     /// Credential sent upstream instead of the client's.
     pub credential: Option<Credential>,
+    /// Refuse requests that state no purpose (`X-Stanch-Purpose` header or
+    /// `metadata.purpose` in the body).
+    pub require_purpose: bool,
 }
 
 /// An upstream credential: a header and its value (`Debug` hides it).
@@ -144,6 +147,63 @@ pub struct GatewayConfig {
     /// Bearer token for `/admin/*`; without one, admin endpoints answer
     /// loopback peers only.
     pub admin_token: Option<AdminToken>,
+    /// The audit store (`None`: no audit trail). See [`crate::audit`].
+    pub audit: Option<AuditSettings>,
+    /// How `require_approval` holds requests.
+    pub approval: ApprovalSettings,
+    /// Slack-compatible webhook for canary alerts.
+    pub alert_webhook: Option<String>,
+    /// Compiled Rego policies evaluated per request (most restrictive of
+    /// theirs and the built-in actions wins).
+    pub rego: Option<std::sync::Arc<stanch_audit::rego::Policy>>,
+}
+
+/// `[audit]`: where and how records are written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditSettings {
+    pub db: std::path::PathBuf,
+    pub sync: stanch_audit::Sync,
+    /// Answer requests even when their record cannot be written (recorded
+    /// in logs and metrics). Off by default: fail closed with 503.
+    pub fail_open: bool,
+    /// Prune records older than this many days (hourly); `None`: keep all.
+    pub retention_days: Option<u64>,
+}
+
+impl AuditSettings {
+    pub fn new(db: std::path::PathBuf) -> AuditSettings {
+        AuditSettings {
+            db,
+            sync: stanch_audit::Sync::default(),
+            fail_open: false,
+            retention_days: None,
+        }
+    }
+}
+
+/// `[approval]`: how long requests are held and who approves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApprovalSettings {
+    /// Hold a request this long waiting for a decision (0: answer 403 with
+    /// the approval id at once).
+    pub wait: Duration,
+    /// An approval expires this long after it was requested.
+    pub ttl: Duration,
+    /// Roles whose members may approve (the admin token may too).
+    pub approver_roles: Vec<String>,
+    /// Slack-compatible webhook told about each new pending approval.
+    pub webhook_url: Option<String>,
+}
+
+impl Default for ApprovalSettings {
+    fn default() -> Self {
+        ApprovalSettings {
+            wait: Duration::ZERO,
+            ttl: Duration::from_secs(3600),
+            approver_roles: vec!["approver".into()],
+            webhook_url: None,
+        }
+    }
 }
 
 /// A secret compared in constant time; `Debug` prints a placeholder.
@@ -192,6 +252,7 @@ impl GatewayConfig {
                 models: Vec::new(),
                 roles: Vec::new(),
                 credential: None,
+                require_purpose: false,
             }],
             keys: None,
             oidc: None,
@@ -201,6 +262,10 @@ impl GatewayConfig {
             upstream_timeout: Duration::from_secs(300),
             kill_switch: false,
             admin_token: None,
+            audit: None,
+            approval: ApprovalSettings::default(),
+            alert_webhook: None,
+            rego: None,
         })
     }
 
@@ -218,6 +283,12 @@ impl GatewayConfig {
         for r in &self.routes {
             check_upstream(&r.upstream)?;
         }
+        for url in [&self.alert_webhook, &self.approval.webhook_url]
+            .into_iter()
+            .flatten()
+        {
+            check_webhook(url)?;
+        }
         Ok(())
     }
 
@@ -232,6 +303,17 @@ impl GatewayConfig {
             .iter()
             .filter_map(|r| r.inner(path).map(|inner| (r, inner)))
             .max_by_key(|(r, _)| r.prefix.trim_end_matches('/').len())
+    }
+}
+
+/// A webhook must be an http(s) URL with a host.
+pub fn check_webhook(url: &str) -> Result<(), GatewayError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.split('/').next().unwrap_or("").is_empty() => Ok(()),
+        _ => Err(GatewayError::InvalidWebhook),
     }
 }
 
