@@ -169,6 +169,18 @@ impl Store {
         Ok(s)
     }
 
+    /// Opens an existing store only to read it (no key needed, nothing
+    /// checked: `tail`, `query`).
+    pub fn open_read(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Sqlite {
+                path: path.display().to_string(),
+                source: rusqlite::Error::InvalidPath(path.to_path_buf()),
+            });
+        }
+        Store::open_raw(path, Chain::Plain, Sync::Normal)
+    }
+
     /// The chain mode a store was created with (`None`: not initialized).
     pub fn stored_mode(path: &Path) -> Result<Option<String>, StoreError> {
         let s = Store::open_raw(path, Chain::Plain, Sync::Normal)?;

@@ -30,7 +30,11 @@ fn error(status: StatusCode, msg: &str) -> Response {
 }
 
 /// The approver's name, or the refusal.
-fn approver(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> Result<String, Response> {
+fn approver(
+    s: &AppState,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Result<String, Response> {
     let cfg = s.config();
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -95,7 +99,10 @@ fn store_error(e: StoreError) -> Response {
         }
         other => {
             tracing::error!(error = %other, "audit store failed");
-            error(StatusCode::SERVICE_UNAVAILABLE, "the audit store is unavailable")
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the audit store is unavailable",
+            )
         }
     }
 }
@@ -113,7 +120,10 @@ pub async fn list(State(s): State<Arc<AppState>>, req: Request) -> Response {
         Ok(w) => w,
         Err(r) => return r,
     };
-    let all = req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "all=1"));
+    let all = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "all=1"));
     let Some(sink) = s.audit() else {
         return no_store();
     };
@@ -132,7 +142,11 @@ pub async fn list(State(s): State<Arc<AppState>>, req: Request) -> Response {
 
 /// `GET /admin/approvals/{id}`: one approval with its redacted request
 /// (the viewing is audited).
-pub async fn show(State(s): State<Arc<AppState>>, Path(id): Path<String>, req: Request) -> Response {
+pub async fn show(
+    State(s): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
     let who = match approver(&s, peer_of(&req), req.headers()) {
         Ok(w) => w,
         Err(r) => return r,

@@ -77,7 +77,9 @@ async fn redacted_copy(s: &Arc<AppState>, cx: &Ctx, body: &Bytes) -> String {
 
 fn store_refusal(e: StoreError) -> Refusal {
     match e {
-        StoreError::Approval(a) => Refusal::forbidden("stanch_approval_invalid", format!("stanch: {a}")),
+        StoreError::Approval(a) => {
+            Refusal::forbidden("stanch_approval_invalid", format!("stanch: {a}"))
+        }
         other => {
             tracing::error!(error = %other, "approval store failed");
             Refusal::audit_unavailable()
@@ -147,10 +149,19 @@ pub(crate) async fn hold(
         while start.elapsed() < wait {
             tokio::time::sleep(Duration::from_millis(250).min(wait)).await;
             let q = id.clone();
-            let got = sink.call(move |st| st.approval(&q)).await.map_err(store_refusal)?;
+            let got = sink
+                .call(move |st| st.approval(&q))
+                .await
+                .map_err(store_refusal)?;
             match got.as_ref().map(|a| a.status.as_str()) {
                 Some("approved") => {
-                    let (q, p, r, h, rid) = (id.clone(), principal.clone(), route_name.clone(), sha.clone(), rid.clone());
+                    let (q, p, r, h, rid) = (
+                        id.clone(),
+                        principal.clone(),
+                        route_name.clone(),
+                        sha.clone(),
+                        rid.clone(),
+                    );
                     sink.call(move |st| st.consume_approval(&q, &p, &r, &h, &rid))
                         .await
                         .map_err(store_refusal)?;

@@ -409,7 +409,13 @@ pub(crate) mod tests {
         // One distinct value: one keyed fingerprint, never the value.
         let fps = &t.fingerprints["github-pat"];
         assert_eq!(fps.len(), 1);
-        assert_eq!(fps[0], engine().redactor().key().fingerprint("github-pat", GH.as_bytes()));
+        assert_eq!(
+            fps[0],
+            engine()
+                .redactor()
+                .key()
+                .fingerprint("github-pat", GH.as_bytes())
+        );
         assert!(!format!("{t:?}").contains(GH));
         assert!(!t.refuses());
         // Still valid JSON of the same shape.

@@ -272,7 +272,10 @@ fn presented_key(h: &HeaderMap) -> Option<&[u8]> {
 }
 
 /// Who presents this request: a gateway API key (`stk_…`) or an OIDC token.
-pub(crate) fn authenticate(cfg: &GatewayConfig, h: &HeaderMap) -> Result<crate::keys::Identity, Refusal> {
+pub(crate) fn authenticate(
+    cfg: &GatewayConfig,
+    h: &HeaderMap,
+) -> Result<crate::keys::Identity, Refusal> {
     let Some(presented) = presented_key(h) else {
         return Err(Refusal::unauthenticated("no credential"));
     };
@@ -396,7 +399,11 @@ async fn request_body(
             .collect(),
         _ => Vec::new(),
     };
-    cx.model = clean_label(s, models.iter().flatten().next().copied().unwrap_or(""), 100);
+    cx.model = clean_label(
+        s,
+        models.iter().flatten().next().copied().unwrap_or(""),
+        100,
+    );
     if cx.purpose.is_empty() {
         let p = doc
             .get("metadata")
@@ -425,7 +432,14 @@ async fn request_body(
     let provider = cx.provider;
     let scan_start = Instant::now();
     let rego = cx.cfg.rego.clone();
-    let who = (cx.principal.clone(), cx.roles.clone(), cx.route.clone(), cx.model.clone(), cx.purpose.clone(), bytes.len());
+    let who = (
+        cx.principal.clone(),
+        cx.roles.clone(),
+        cx.route.clone(),
+        cx.model.clone(),
+        cx.purpose.clone(),
+        bytes.len(),
+    );
     let scanned = tokio::task::spawn_blocking(move || {
         let mut doc = doc;
         let mut map = policy.restore.then(RestoreMap::new);
@@ -470,7 +484,8 @@ async fn request_body(
             return Err(Refusal::policy_error());
         }
         Some(Ok(d)) => {
-            cx.reasons.extend(d.reasons.iter().map(|r| format!("policy: {r}")));
+            cx.reasons
+                .extend(d.reasons.iter().map(|r| format!("policy: {r}")));
             // `evaluate` only answers known actions.
             Action::parse(&d.action).unwrap_or(Action::Block)
         }
@@ -483,7 +498,11 @@ async fn request_body(
     let mut what = cx.request_findings.describe_refusal();
     if by_policy == combined && by_policy.refuses() {
         let reasons = cx.reasons.join("; ");
-        what = if what.is_empty() { reasons } else { format!("{what}; {reasons}") };
+        what = if what.is_empty() {
+            reasons
+        } else {
+            format!("{what}; {reasons}")
+        };
     }
     match combined {
         Action::Block => return Err(Refusal::blocked(&what)),

@@ -170,11 +170,12 @@ impl Gateway {
         match (&new.audit, &running) {
             (Some(want), Some(have)) if *want == have.settings => {}
             (Some(want), _) => {
-                let sink = crate::audit::AuditSink::open(want.clone(), self.state.engine.redactor().key())
-                    .map_err(|e| FileError {
-                        path: path.display().to_string(),
-                        errors: vec![format!("field `audit.db`: {e}")],
-                    })?;
+                let sink =
+                    crate::audit::AuditSink::open(want.clone(), self.state.engine.redactor().key())
+                        .map_err(|e| FileError {
+                            path: path.display().to_string(),
+                            errors: vec![format!("field `audit.db`: {e}")],
+                        })?;
                 self.state.set_audit(Arc::new(sink));
             }
             (None, Some(have)) => new.audit = Some(have.settings.clone()),
@@ -434,7 +435,12 @@ async fn admin_kill(State(s): State<Arc<AppState>>, req: Request) -> Response {
     if let Some(sink) = s.audit() {
         let mut r = stanch_audit::Record::new("admin");
         r.principal = "admin".into();
-        r.decision = if engaged { "kill_switch_on" } else { "kill_switch_off" }.into();
+        r.decision = if engaged {
+            "kill_switch_on"
+        } else {
+            "kill_switch_off"
+        }
+        .into();
         r.detail = "POST /admin/kill-switch".into();
         if let Err(e) = sink.append(r).await {
             tracing::error!(error = %e, "kill switch change not audited");
