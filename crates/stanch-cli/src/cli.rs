@@ -35,7 +35,7 @@ pub enum Command {
     Canary(CanaryArgs),
     /// Run an HTTP gateway for OpenAI- and Anthropic-style APIs that redacts
     /// requests and answers (streams included) on the way through.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage gateway API keys (`stanch serve --gateway-config` with keys_file).
     Keys(KeysArgs),
     /// Verify, read and prune the gateway's audit store.

@@ -124,7 +124,10 @@ fn tail(db: &std::path::Path, n: u64, follow: bool, json: bool) -> Result<u8> {
         print_record(&mut out, &r, json)?;
     }
     out.flush()?;
-    while follow {
+    if !follow {
+        return Ok(0);
+    }
+    loop {
         std::thread::sleep(Duration::from_millis(500));
         for r in store.query(&Filter {
             after_seq: Some(last),
@@ -135,7 +138,6 @@ fn tail(db: &std::path::Path, n: u64, follow: bool, json: bool) -> Result<u8> {
         }
         out.flush()?;
     }
-    Ok(0)
 }
 
 fn print_record(out: &mut impl Write, r: &Stored, json: bool) -> Result<()> {

@@ -64,7 +64,7 @@ fn run(args: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Rules(a) => cmd_rules::run(&config, a),
         cli::Command::Key(a) => cmd_key::run(a),
         cli::Command::Canary(a) => cmd_canary::run(&config, a),
-        cli::Command::Serve(a) => cmd_serve::run(&config, a),
+        cli::Command::Serve(a) => cmd_serve::run(&config, *a),
         cli::Command::Keys(a) => cmd_keys::run(a),
         cli::Command::Audit(a) => cmd_audit::run(&config, a),
         cli::Command::Approvals(a) => cmd_approvals::run(a),

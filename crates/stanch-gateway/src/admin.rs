@@ -34,7 +34,7 @@ fn approver(
     s: &AppState,
     peer: Option<SocketAddr>,
     headers: &HeaderMap,
-) -> Result<String, Response> {
+) -> Result<String, (StatusCode, &'static str)> {
     let cfg = s.config();
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -47,7 +47,7 @@ fn approver(
     let presented = bearer.is_some() || headers.contains_key("x-api-key");
     if presented && cfg.authenticates() {
         let id = crate::proxy::authenticate(&cfg, headers)
-            .map_err(|_| error(StatusCode::UNAUTHORIZED, "unknown or invalid credential"))?;
+            .map_err(|_| (StatusCode::UNAUTHORIZED, "unknown or invalid credential"))?;
         if id
             .roles
             .iter()
@@ -55,10 +55,7 @@ fn approver(
         {
             return Ok(id.name);
         }
-        return Err(error(
-            StatusCode::FORBIDDEN,
-            "this caller has no approver role",
-        ));
+        return Err((StatusCode::FORBIDDEN, "this caller has no approver role"));
     }
     if !presented
         && cfg.admin_token.is_none()
@@ -67,7 +64,7 @@ fn approver(
     {
         return Ok("local-admin".into());
     }
-    Err(error(
+    Err((
         StatusCode::UNAUTHORIZED,
         "send a gateway API key or token of an approver (Authorization: Bearer)",
     ))
@@ -118,7 +115,7 @@ fn no_store() -> Response {
 pub async fn list(State(s): State<Arc<AppState>>, req: Request) -> Response {
     let who = match approver(&s, peer_of(&req), req.headers()) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err((st, why)) => return error(st, why),
     };
     let all = req
         .uri()
@@ -149,7 +146,7 @@ pub async fn show(
 ) -> Response {
     let who = match approver(&s, peer_of(&req), req.headers()) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err((st, why)) => return error(st, why),
     };
     let Some(sink) = s.audit() else {
         return no_store();
@@ -194,7 +191,7 @@ pub async fn decide(
     };
     let who = match approver(&s, peer_of(&req), req.headers()) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err((st, why)) => return error(st, why),
     };
     let Some(sink) = s.audit() else {
         return no_store();

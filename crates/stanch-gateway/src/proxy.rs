@@ -173,7 +173,10 @@ pub(crate) async fn record(
             .any(|(r, _, _)| r == stanch_redact::taint::CANARY_RULE)
     };
     let critical = canary(&cx.request_findings) || canary(&cx.response_findings);
-    if critical && kind != "outcome" || critical && canary(&cx.response_findings) {
+    // One alert per request: on its record, or a stream's outcome when the
+    // canary came in the answer.
+    let alert = critical && (kind != "outcome" || canary(&cx.response_findings));
+    if alert {
         if let Some(url) = &cx.cfg.alert_webhook {
             let fps = cx
                 .request_findings
