@@ -650,4 +650,71 @@ credential_env = "STANCH_TEST_SURELY_UNSET_VAR"
             .to_string()
             .contains("API keys"));
     }
+
+    #[test]
+    fn audit_approval_alerts_and_policy_tables() {
+        let d = tmp().join("audit-tables");
+        std::fs::create_dir_all(d.join("pol")).unwrap();
+        write(
+            &d.join("pol"),
+            "p.rego",
+            "package stanch\ndefault decision := {\"action\": \"allow\", \"reasons\": []}\n",
+        );
+        let base = "[[routes]]\nname = \"a\"\nprovider = \"openai\"\nupstream = \"http://h\"\nrequire_purpose = true\n";
+        let p = write(
+            &d,
+            "gw.toml",
+            &format!(
+                "{base}[audit]\ndb = \"a.db\"\nsync = \"full\"\nretention_days = 30\n\
+                 [approval]\nwait_secs = 5\nttl_secs = 60\napprover_roles = [\"lead\"]\nwebhook_url = \"https://hooks.example/x\"\n\
+                 [alerts]\nwebhook_url = \"http://127.0.0.1:9/alert\"\n[policy]\nfiles = [\"pol\"]\n"
+            ),
+        );
+        let l = load(&p, &|_| false).unwrap();
+        let c = &l.config;
+        let a = c.audit.as_ref().unwrap();
+        assert_eq!(a.db, d.join("a.db"));
+        assert_eq!(a.sync, stanch_audit::Sync::Full);
+        assert_eq!(a.retention_days, Some(30));
+        assert!(!a.fail_open);
+        assert_eq!(c.approval.wait, Duration::from_secs(5));
+        assert_eq!(c.approval.ttl, Duration::from_secs(60));
+        assert_eq!(c.approval.approver_roles, ["lead"]);
+        assert!(c.alert_webhook.is_some() && c.rego.is_some());
+        assert!(c.routes[0].require_purpose);
+        assert!(
+            l.files.contains(&d.join("pol").join("p.rego")),
+            "policy files are watched"
+        );
+        let p = write(
+            &d,
+            "bad.toml",
+            &format!(
+                "{base}[audit]\ndb = \"a.db\"\nsync = \"sometimes\"\nretention_days = 0\n\
+                 [approval]\nttl_secs = 0\napprover_roles = []\nwebhook_url = \"ftp://x\"\n\
+                 [alerts]\nwebhook_url = \"nope\"\n[policy]\nfiles = [\"missing.rego\"]\n"
+            ),
+        );
+        let e = load(&p, &|_| false).unwrap_err().to_string();
+        for field in [
+            "audit.sync",
+            "audit.retention_days",
+            "approval.ttl_secs",
+            "approval.approver_roles",
+            "approval.webhook_url",
+            "alerts.webhook_url",
+            "policy.files",
+        ] {
+            assert!(e.contains(field), "{field}: {e}");
+        }
+        let p = write(
+            &d,
+            "unknown.toml",
+            &format!("{base}[audit]\ndb = \"a\"\nsink = 1\n"),
+        );
+        assert!(load(&p, &|_| false)
+            .unwrap_err()
+            .to_string()
+            .contains("sink"));
+    }
 }

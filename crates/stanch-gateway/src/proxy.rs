@@ -591,6 +591,10 @@ const DROP_REQUEST: &[&str] = &[
     "transfer-encoding",
     "upgrade",
     "accept-encoding",
+    // stanch's own request headers (a purpose is client text, never scanned
+    // on its way upstream: it stays here).
+    "x-stanch-purpose",
+    "x-stanch-approval",
 ];
 
 /// Response headers not passed back.

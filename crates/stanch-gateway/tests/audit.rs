@@ -169,6 +169,14 @@ async fn purpose_from_header_or_metadata_and_required() {
         },
     );
     assert_eq!(recs[0].record.purpose, "debug [REDACTED:github-pat]");
+    // The purpose header stays at the gateway.
+    assert!(!h
+        .seen
+        .lock()
+        .unwrap()
+        .header_names
+        .iter()
+        .any(|n| n.starts_with("x-stanch")));
 }
 
 #[tokio::test]
@@ -637,10 +645,11 @@ decision := {"action": "require_approval", "reasons": ["pii to the vendor"]} if 
     assert!(e.contains("policy.files"), "{e}");
 }
 
-#[tokio::test]
-async fn canary_hit_is_critical_and_alerts() {
-    // A webhook receiver.
-    let got: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+type Hooked = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A webhook receiver: its URL and what it got.
+async fn hook_receiver() -> (String, Hooked) {
+    let got: Hooked = Default::default();
     let g = got.clone();
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook = format!("http://{}/hook", l.local_addr().unwrap());
@@ -652,6 +661,87 @@ async fn canary_hit_is_critical_and_alerts() {
         }
     });
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (hook, got)
+}
+
+async fn first_hook(got: &Hooked) -> String {
+    for _ in 0..50 {
+        if let Some(t) = got.lock().unwrap().first() {
+            let v: serde_json::Value = serde_json::from_str(t).unwrap();
+            return v["text"].as_str().unwrap().to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no webhook call");
+}
+
+#[tokio::test]
+async fn approval_webhook_and_admin_actions_are_audited() {
+    let (hook, got) = hook_receiver().await;
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("audit.db");
+    let dbc = db.clone();
+    let h = start_with(move |c| {
+        c.audit = Some(AuditSettings::new(dbc));
+        c.approval.webhook_url = Some(hook);
+        c.routes[0]
+            .policy
+            .by_rule
+            .insert("github-pat".into(), stanch_gateway::Action::RequireApproval);
+    })
+    .await;
+    let (st, hd, _) = h
+        .post(
+            "/v1/chat/completions",
+            "json",
+            &chat(&format!("t={GH}"), false),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let id = hd["x-stanch-approval-id"].to_str().unwrap().to_string();
+    let msg = first_hook(&got).await;
+    assert!(
+        msg.contains(&id) && msg.contains("github-pat") && !msg.contains(GH),
+        "{msg}"
+    );
+    // Quick start: a loopback client approves as local-admin.
+    let r = h
+        .client
+        .post(format!("{}/admin/approvals/{id}/approve", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = h
+        .client
+        .post(format!("{}/admin/kill-switch", h.base))
+        .body("on")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let admin = records(
+        &db,
+        Filter {
+            kind: Some("admin".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(admin[0].record.decision, "kill_switch_on");
+    let approved = records(
+        &db,
+        Filter {
+            decision: Some("approved".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(approved[0].record.principal, "local-admin");
+    verify(&db);
+}
+
+#[tokio::test]
+async fn canary_hit_is_critical_and_alerts() {
+    let (hook, got) = hook_receiver().await;
     let d = tempfile::tempdir().unwrap();
     let db = d.path().join("audit.db");
     let dbc = db.clone();
@@ -668,18 +758,7 @@ async fn canary_hit_is_critical_and_alerts() {
         )
         .await;
     assert_eq!(st, 403);
-    let mut text = String::new();
-    for _ in 0..50 {
-        if let Some(t) = got.lock().unwrap().first() {
-            text = t.clone();
-        }
-        if !text.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let msg = v["text"].as_str().unwrap();
+    let msg = first_hook(&got).await;
     let fp = stanch_redact::Key::parse(&[b'k'; 32])
         .unwrap()
         .fingerprint(stanch_redact::taint::CANARY_RULE, CANARY.as_bytes());
