@@ -773,3 +773,46 @@ async fn canary_hit_is_critical_and_alerts() {
         .count();
     assert_eq!(crit, 1);
 }
+
+#[tokio::test]
+async fn stream_outcomes_are_recorded() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("audit.db");
+    let h = with_audit(d.path()).await;
+    // The kill switch cuts a slow stream: outcome `killed`.
+    let r = h
+        .client
+        .post(format!("{}/v1/chat/completions", h.base))
+        .header("x-fake-mode", "sse-slow")
+        .body(chat("hi", true))
+        .send()
+        .await
+        .unwrap();
+    let id = rid(r.headers());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    h.kill.set(true);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("stanch_kill_switch"), "{body}");
+    h.kill.set(false);
+    // An upstream that breaks off: `upstream_error`.
+    let (_, hd, _) = h
+        .post("/v1/chat/completions", "sse-drop", &chat("hi", true))
+        .await;
+    let dropped = rid(&hd);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let outcome = |id: &str| {
+        records(
+            &db,
+            Filter {
+                request_id: Some(id.into()),
+                kind: Some("outcome".into()),
+                ..Default::default()
+            },
+        )
+        .first()
+        .map(|r| r.record.stream.clone())
+    };
+    assert_eq!(outcome(&id).as_deref(), Some("killed"));
+    assert_eq!(outcome(&dropped).as_deref(), Some("upstream_error"));
+    verify(&db);
+}
