@@ -113,10 +113,9 @@ fn no_store() -> Response {
 
 /// `GET /admin/approvals[?all=1]`: pending approvals (all with `all`).
 pub async fn list(State(s): State<Arc<AppState>>, req: Request) -> Response {
-    let who = match approver(&s, peer_of(&req), req.headers()) {
-        Ok(w) => w,
-        Err((st, why)) => return error(st, why),
-    };
+    if let Err((st, why)) = approver(&s, peer_of(&req), req.headers()) {
+        return error(st, why);
+    }
     let all = req
         .uri()
         .query()
@@ -124,7 +123,6 @@ pub async fn list(State(s): State<Arc<AppState>>, req: Request) -> Response {
     let Some(sink) = s.audit() else {
         return no_store();
     };
-    let _ = who;
     match sink.call(move |st| st.approvals(!all)).await {
         Ok(v) => {
             let now = now_ms();

@@ -19,7 +19,10 @@
 //! ids, names, rule ids and fingerprints, never values.
 
 use crate::config::AuditSettings;
+use crate::error::Refusal;
 use crate::inspect::Tally;
+use crate::proxy::Ctx;
+use crate::server::AppState;
 use stanch_audit::{Chain, FindingSummary, Record, Store, StoreError, Writer};
 use stanch_redact::key::KeyOrigin;
 use stanch_redact::Key;
@@ -121,6 +124,144 @@ pub fn notify(client: &reqwest::Client, url: &str, text: String) {
             ),
         }
     });
+}
+
+/// Writes the audit record of `cx` and waits for its commit. Without a
+/// store: nothing. If it cannot be written: a 503 refusal (fail closed),
+/// unless `[audit] fail_open`. A canary finding makes it critical and
+/// sends the alert webhook.
+pub(crate) async fn record(
+    s: &AppState,
+    cx: &Ctx,
+    kind: &str,
+    status: u16,
+    stream: &str,
+) -> Result<(), Refusal> {
+    let canary = |t: &Tally| {
+        t.counts
+            .keys()
+            .any(|(r, _, _)| r == stanch_redact::taint::CANARY_RULE)
+    };
+    let critical = canary(&cx.request_findings) || canary(&cx.response_findings);
+    // One alert per request: on its record, or a stream's outcome when the
+    // canary came in the answer.
+    let alert = critical && (kind != "outcome" || canary(&cx.response_findings));
+    if alert {
+        if let Some(url) = &cx.cfg.alert_webhook {
+            let fps = cx
+                .request_findings
+                .fingerprints
+                .get(stanch_redact::taint::CANARY_RULE)
+                .or_else(|| {
+                    cx.response_findings
+                        .fingerprints
+                        .get(stanch_redact::taint::CANARY_RULE)
+                })
+                .map(|v| v.join(","))
+                .unwrap_or_default();
+            crate::audit::notify(
+                &s.client,
+                url,
+                format!(
+                    "stanch ALERT: canary token seen: principal `{}`, route `{}`, rule `{}`, fingerprint {fps}, request {} (blocked)",
+                    cx.principal,
+                    cx.route,
+                    stanch_redact::taint::CANARY_RULE,
+                    cx.request_id
+                ),
+            );
+        }
+        tracing::error!(target: "stanch::alert", route = %cx.route, principal = %cx.principal, request_id = %cx.request_id, "canary token seen");
+    }
+    let Some(sink) = s.audit() else {
+        return Ok(());
+    };
+    let mut r = stanch_audit::Record::new(kind);
+    if critical {
+        r.severity = "critical".into();
+    }
+    r.request_id = cx.request_id.clone();
+    r.principal = cx.principal.clone();
+    r.roles = cx.roles.clone();
+    r.route = cx.route.clone();
+    if let Some(route) = cx.route_index.and_then(|i| cx.cfg.routes.get(i)) {
+        r.upstream = route.upstream.clone();
+    }
+    r.model = cx.model.clone();
+    r.purpose = cx.purpose.clone();
+    r.decision = cx.decision.to_string();
+    r.status = status;
+    r.request_findings = summaries(&cx.request_findings);
+    r.response_findings = summaries(&cx.response_findings);
+    r.request_bytes = cx.request_bytes;
+    r.response_bytes = cx.response_bytes;
+    r.body_sha256 = cx.body_sha256.clone();
+    r.latency_ms = cx.start.elapsed().as_millis() as u64;
+    r.stream = stream.to_string();
+    r.reasons = cx.reasons.clone();
+    r.approval_id = cx.approval_id.clone();
+    match sink.append(r).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            s.metrics.audit_errors.inc();
+            if sink.settings.fail_open {
+                tracing::error!(error = %e, request_id = %cx.request_id, "audit record not written; answered anyway (audit fail_open)");
+                Ok(())
+            } else {
+                tracing::error!(error = %e, request_id = %cx.request_id, "audit record not written; refused (fail closed)");
+                Err(Refusal::audit_unavailable())
+            }
+        }
+    }
+}
+
+/// Client text (purpose, model) fit for the audit record: no control
+/// characters, at most `max` characters, and redacted like a body.
+pub(crate) fn clean_label(s: &AppState, raw: &str, max: usize) -> String {
+    if raw.is_empty() {
+        return String::new();
+    }
+    let t: String = raw.chars().filter(|c| !c.is_control()).take(max).collect();
+    let mut scratch = s.engine.scratch();
+    let mut found = Vec::new();
+    let out = s
+        .engine
+        .redactor()
+        .redact(t.as_bytes(), &mut scratch, &mut found);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The Rego input document (see `stanch_audit::rego`).
+pub(crate) fn rego_input(
+    s: &AppState,
+    who: &(String, Vec<String>, String, String, String, usize),
+    t: &Tally,
+) -> serde_json::Value {
+    let db = s.engine.redactor().db();
+    let mut per_rule: std::collections::BTreeMap<&str, (&str, u64)> = Default::default();
+    for ((rule, category, _), n) in &t.counts {
+        per_rule.entry(rule).or_insert((category, 0)).1 += n;
+    }
+    let findings: Vec<serde_json::Value> = per_rule
+        .iter()
+        .map(|(rule, (category, n))| {
+            let severity = db
+                .lookup(rule)
+                .map(|i| db.rule(i).severity().as_str())
+                .unwrap_or("high");
+            serde_json::json!({"rule": rule, "category": category, "severity": severity, "count": n})
+        })
+        .collect();
+    serde_json::json!({
+        "principal": who.0,
+        "roles": who.1,
+        "route": who.2,
+        "model": who.3,
+        "purpose": who.4,
+        "direction": "request",
+        "findings": findings,
+        "bytes": who.5,
+    })
 }
 
 /// Shared handle type.
