@@ -66,6 +66,19 @@ impl AuditSink {
             .unwrap_or_else(|_| Err(StoreError::Batch("the audit writer stopped".into())))
     }
 
+    /// Appends `rec` without waiting (events that answer no client, such
+    /// as a config reload); a failure is logged.
+    pub fn append_detached(&self, rec: Record) {
+        self.writer.append(
+            rec,
+            Box::new(|r| {
+                if let Err(e) = r {
+                    tracing::error!(error = %e, "audit record not written");
+                }
+            }),
+        );
+    }
+
     /// Runs `f` on the store in the writer thread.
     pub async fn call<T: Send + 'static>(
         &self,

@@ -185,6 +185,13 @@ impl Gateway {
             self.kill_switch().set(true);
         }
         tracing::info!(routes = new.routes.len(), "gateway config reloaded");
+        if let Some(sink) = self.state.audit() {
+            let mut r = stanch_audit::Record::new("admin");
+            r.principal = "config".into();
+            r.decision = "config_reloaded".into();
+            r.detail = format!("{} routes from {}", new.routes.len(), path.display());
+            sink.append_detached(r);
+        }
         self.state.set_config(new);
         Ok(loaded.files)
     }

@@ -460,8 +460,16 @@ async fn approval_flow_over_http() {
         409
     );
 
-    // Every step is in the chain.
+    // Every step is in the chain, the reload too.
     let db = d.path().join("audit.db");
+    let admin = records(
+        &db,
+        Filter {
+            kind: Some("admin".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(admin[0].record.decision, "config_reloaded");
     let steps: Vec<String> = records(
         &db,
         Filter {
