@@ -36,7 +36,7 @@ pub enum Command {
     /// Run an HTTP gateway for OpenAI- and Anthropic-style APIs that redacts
     /// requests and answers (streams included) on the way through.
     Serve(Box<ServeArgs>),
-    /// Manage gateway API keys (`stanch serve --gateway-config` with keys_file).
+    /// Manage gateway API keys (`keys_file` in the `[gateway]` config).
     Keys(KeysArgs),
     /// Verify, read and prune the gateway's audit store.
     Audit(AuditArgs),
@@ -307,13 +307,16 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Base URL of the provider (`https://api.openai.com`,
-    /// `https://api.anthropic.com`); request paths are appended.
-    #[arg(long, value_name = "URL", required_unless_present = "gateway_config")]
+    /// Quick start: base URL of the provider (`https://api.openai.com`,
+    /// `https://api.anthropic.com`); request paths are appended. Without
+    /// it, routes come from the `[gateway]` table of `--config stanch.toml`.
+    #[arg(long, value_name = "URL")]
     pub upstream: Option<String>,
-    /// Gateway config file: named routes, providers, allowed models and
-    /// roles, upstream credentials, per-route policy, API keys. Reloaded on
-    /// SIGHUP or change (an invalid new version keeps the old one).
+    /// Gateway config in a file of its own (the keys of stanch.toml's
+    /// `[gateway]` table at the top level): named routes, providers,
+    /// allowed models and roles, upstream credentials, per-route policy,
+    /// API keys. Reloaded on SIGHUP or change (an invalid new version
+    /// keeps the old one).
     #[arg(long, value_name = "FILE", conflicts_with = "upstream")]
     pub gateway_config: Option<PathBuf>,
     /// Address to listen on; quick start accepts loopback addresses only.
@@ -349,6 +352,10 @@ pub struct ServeArgs {
     /// of its body (then 504).
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub upstream_timeout: u64,
+    /// Reach the upstream through a proxy: `env` (HTTPS_PROXY, honouring
+    /// NO_PROXY) or a proxy URL. Default: direct.
+    #[arg(long, value_name = "env|URL")]
+    pub upstream_proxy: Option<String>,
     /// Start with the kill switch engaged (every request gets 503).
     #[arg(long)]
     pub kill_switch: bool,

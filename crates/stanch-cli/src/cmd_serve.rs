@@ -1,8 +1,10 @@
 //! `stanch serve`: the quick-start gateway. Builds the same rule set, key,
 //! registered secrets, canaries and extensions as `stanch redact`, then
-//! hands them to stanch-gateway, which runs until SIGINT/SIGTERM. With
-//! `--gateway-config`, routes, identities and policies come from that file
-//! (reloaded on SIGHUP or change) instead of the quick-start flags.
+//! hands them to stanch-gateway, which runs until SIGINT/SIGTERM. In config
+//! mode (the `[gateway]` table of `--config stanch.toml`, or
+//! `--gateway-config FILE`), routes, identities and policies come from
+//! that table (reloaded on SIGHUP or change) instead of the quick-start
+//! flags.
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -16,7 +18,16 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
         crate::extensions::redactor(config, &args.common, args.style, args.min_severity)?;
     let route_policy = route_policy(&args, redactor.db())?;
 
-    if let Some(path) = &args.gateway_config {
+    // Config mode: `--gateway-config FILE`, or stanch.toml's `[gateway]`
+    // table when no `--upstream` asks for the quick start.
+    let gateway_file = args.gateway_config.clone().or_else(|| {
+        config
+            .source
+            .as_ref()
+            .filter(|_| args.upstream.is_none() && config.has_gateway)
+            .cloned()
+    });
+    if let Some(path) = &gateway_file {
         let db = redactor.db();
         let mut loaded = stanch_gateway::file::load(path, &|id| db.lookup(id).is_some())?;
         if loaded.config.audit.is_none() {
@@ -29,12 +40,21 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
         return Ok(0);
     }
     let Some(upstream) = args.upstream.as_deref() else {
-        bail!("--upstream URL or --gateway-config FILE is needed");
+        bail!(
+            "stanch serve needs --upstream URL (quick start), a [gateway] table in \
+             --config stanch.toml, or --gateway-config FILE"
+        );
     };
     let mut gc = GatewayConfig::quick_start(upstream, args.listen)?;
     gc.routes[0].policy = route_policy;
     gc.body_limit = args.body_limit;
     gc.upstream_timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    if let Some(p) = &args.upstream_proxy {
+        gc.upstream_proxy = Some(
+            stanch_gateway::config::UpstreamProxy::parse(p)
+                .context("--upstream-proxy: `env` or an http(s):// proxy URL")?,
+        );
+    }
     gc.kill_switch = args.kill_switch;
     if let Some(var) = &args.admin_token_env {
         let token = std::env::var(var)

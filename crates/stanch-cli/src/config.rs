@@ -26,6 +26,9 @@ pub struct RawConfig {
     pub taint: RawTaint,
     #[serde(default)]
     pub canary: RawCanary,
+    /// `stanch serve`'s routes, identities and policies; checked by
+    /// stanch-gateway (`stanch_gateway::file`), which reloads it on change.
+    pub gateway: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +136,8 @@ impl InputFormat {
 #[derive(Debug, Default)]
 pub struct Config {
     pub source: Option<PathBuf>,
+    /// The file has a `[gateway]` table (`stanch serve` config mode).
+    pub has_gateway: bool,
     pub key_file: Option<PathBuf>,
     pub tenant: String,
     pub style: Option<Style>,
@@ -220,6 +225,7 @@ impl Config {
         }
         let cfg = Config {
             source: Some(path.to_path_buf()),
+            has_gateway: raw.gateway.is_some(),
             key_file: raw.key_file.map(|p| dir.join(p)),
             tenant: raw.tenant.unwrap_or_default(),
             style: style("redact.style", &raw.redact.style, &mut errors),

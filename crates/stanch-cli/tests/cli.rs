@@ -619,3 +619,32 @@ fn documented_example_config_is_valid() {
         .assert()
         .success();
 }
+
+#[test]
+fn serve_needs_an_upstream_or_a_gateway_table() {
+    let out = stanch().arg("serve").assert().code(2);
+    let err = text(&out.get_output().stderr);
+    assert!(
+        err.contains("--upstream") && err.contains("[gateway]"),
+        "{err}"
+    );
+    // A [gateway] table with an error: the file and the field are named.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("stanch.toml");
+    std::fs::write(
+        &cfg,
+        "[gateway]\n[[gateway.routes]]\nname = \"a\"\nprovider = \"openai\"\nupstream = \"ftp://x\"\n",
+    )
+    .unwrap();
+    let out = stanch()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("serve")
+        .assert()
+        .code(2);
+    let err = text(&out.get_output().stderr);
+    assert!(
+        err.contains("stanch.toml") && err.contains("gateway.routes[0].upstream"),
+        "{err}"
+    );
+}

@@ -144,6 +144,10 @@ pub struct GatewayConfig {
     pub upstream_timeout: Duration,
     /// Start with the kill switch engaged (every request gets 503).
     pub kill_switch: bool,
+    /// How upstream connections reach the provider: `None` directly,
+    /// [`UpstreamProxy::Env`] through `HTTPS_PROXY`/`HTTP_PROXY` (honouring
+    /// `NO_PROXY`), or a given proxy URL. Fixed at start.
+    pub upstream_proxy: Option<UpstreamProxy>,
     /// Bearer token for `/admin/*`; without one, admin endpoints answer
     /// loopback peers only.
     pub admin_token: Option<AdminToken>,
@@ -206,6 +210,45 @@ impl Default for ApprovalSettings {
     }
 }
 
+/// An egress proxy for upstream connections (corporate networks).
+#[derive(Clone, PartialEq, Eq)]
+pub enum UpstreamProxy {
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, honouring `NO_PROXY`.
+    Env,
+    /// `http://` or `https://` proxy URL (may hold `user:pass@`, so `Debug`
+    /// prints only its scheme).
+    Url(String),
+}
+
+impl UpstreamProxy {
+    /// `env`, or a proxy URL.
+    pub fn parse(s: &str) -> Result<UpstreamProxy, GatewayError> {
+        if s == "env" {
+            return Ok(UpstreamProxy::Env);
+        }
+        if (s.starts_with("http://") || s.starts_with("https://")) && reqwest::Proxy::all(s).is_ok()
+        {
+            return Ok(UpstreamProxy::Url(s.to_string()));
+        }
+        Err(GatewayError::InvalidUpstream(
+            "upstream proxy: `env` or an http(s):// proxy URL".into(),
+        ))
+    }
+}
+
+impl std::fmt::Debug for UpstreamProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UpstreamProxy::Env => f.write_str("UpstreamProxy::Env"),
+            UpstreamProxy::Url(u) => write!(
+                f,
+                "UpstreamProxy::Url({}://<redacted>)",
+                u.split("://").next().unwrap_or("?")
+            ),
+        }
+    }
+}
+
 /// A secret compared in constant time; `Debug` prints a placeholder.
 #[derive(Clone)]
 pub struct AdminToken(zeroize::Zeroizing<String>);
@@ -261,6 +304,7 @@ impl GatewayConfig {
             connect_timeout: Duration::from_secs(10),
             upstream_timeout: Duration::from_secs(300),
             kill_switch: false,
+            upstream_proxy: None,
             admin_token: None,
             audit: None,
             approval: ApprovalSettings::default(),

@@ -1,4 +1,6 @@
-//! The gateway config file (`stanch serve --gateway-config FILE`): raw TOML
+//! The gateway config: the `[gateway]` table of stanch.toml (`stanch serve
+//! --config stanch.toml`) or a file of its own (`--gateway-config FILE`,
+//! the same keys at the top level): raw TOML
 //! with `deny_unknown_fields` → validated (every error collected, naming
 //! the field) → [`GatewayConfig`]. Reloaded on SIGHUP or when the file (or
 //! its keys file) changes; an invalid new version leaves the old one running.
@@ -6,10 +8,14 @@
 //! ```toml
 //! listen = "127.0.0.1:8787"      # off loopback only with keys_file
 //! keys_file = "gateway-keys.toml" # `stanch keys create`; relative to this file
-//! # or/and OIDC: bearer JWTs checked against the provider's public keys
+//! # or/and OIDC: bearer JWTs checked against the provider's public keys,
+//! # from a file or fetched from the provider's JWKS URL (every jwks_refresh_secs,
+//! # default 600, and soon after a token names a key not seen yet)
 //! # oidc = { jwks_file = "jwks.json", issuer = "https://idp", audience = "stanch", role_claim = "roles" }
+//! # oidc = { jwks_url = "https://idp.example.com/.well-known/jwks.json", issuer = "https://idp.example.com", audience = "stanch" }
 //! body_limit = 10485760
 //! upstream_timeout_secs = 300
+//! upstream_proxy = "env"         # or "http://proxy:3128"; default: direct
 //!
 //! [[routes]]
 //! name = "openai"
@@ -62,6 +68,8 @@ struct RawFile {
     admin_token_env: Option<String>,
     body_limit: Option<usize>,
     upstream_timeout_secs: Option<u64>,
+    /// `env` (HTTPS_PROXY / NO_PROXY) or a proxy URL; default: direct.
+    upstream_proxy: Option<String>,
     kill_switch: Option<bool>,
     oidc: Option<RawOidc>,
     #[serde(default)]
@@ -113,7 +121,11 @@ struct RawPolicy {
 #[serde(deny_unknown_fields)]
 struct RawOidc {
     /// JWKS file (the identity provider's public keys), relative to this file.
-    jwks_file: PathBuf,
+    jwks_file: Option<PathBuf>,
+    /// Or the identity provider's JWKS URL (https), fetched by the gateway.
+    jwks_url: Option<String>,
+    /// Seconds between two fetches of `jwks_url` (default 600).
+    jwks_refresh_secs: Option<u64>,
     issuer: String,
     audience: String,
     /// Claim holding the role (a string or a list); default `role`.
@@ -166,15 +178,65 @@ pub struct Loaded {
     pub files: Vec<PathBuf>,
 }
 
-/// Reads and validates a gateway config file. `is_rule` tells whether a
-/// rule id exists (for `actions`).
+/// Reads and validates a gateway config: a file of its own, or the
+/// `[gateway]` table of stanch.toml (errors then say `gateway.routes[0]…`).
+/// `is_rule` tells whether a rule id exists (for `actions`).
 pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileError> {
     let fail = |e: String| FileError {
         path: path.display().to_string(),
         errors: vec![e],
     };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let raw: RawFile = toml::from_str(&text).map_err(|e| fail(e.message().to_string()))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| fail(e.message().to_string()))?;
+    // stanch.toml with a `[gateway]` table, or a file that is all gateway.
+    let nested = table.contains_key(TABLE);
+    let raw = if nested {
+        match table.get(TABLE) {
+            Some(toml::Value::Table(t)) => RawFile::deserialize(t.clone()),
+            _ => return Err(fail(format!("field `{TABLE}`: must be a table"))),
+        }
+    } else {
+        RawFile::deserialize(table)
+    };
+    let raw = raw.map_err(|e| {
+        let msg = e.message().to_string();
+        fail(if nested {
+            format!("in [{TABLE}]: {msg}")
+        } else {
+            msg
+        })
+    })?;
+    load_raw(path, raw, is_rule).map_err(|mut e| {
+        if nested {
+            for m in &mut e.errors {
+                *m = m.replace("field `", &format!("field `{TABLE}."));
+            }
+        }
+        e
+    })
+}
+
+/// The table of stanch.toml that holds the gateway config.
+pub const TABLE: &str = "gateway";
+
+/// Whether `path` is a stanch.toml with a `[gateway]` table (false when it
+/// cannot be read or parsed: [`load`] then says why).
+pub fn has_gateway_table(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .is_some_and(|t| t.contains_key(TABLE))
+}
+
+fn load_raw(
+    path: &Path,
+    raw: RawFile,
+    is_rule: &dyn Fn(&str) -> bool,
+) -> Result<Loaded, FileError> {
+    let fail = |e: String| FileError {
+        path: path.display().to_string(),
+        errors: vec![e],
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut errors = Vec::new();
     let mut files = vec![path.to_path_buf()];
@@ -203,27 +265,44 @@ pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileE
         }
     });
     let oidc = raw.oidc.as_ref().and_then(|o| {
-        let f = dir.join(&o.jwks_file);
-        files.push(f.clone());
-        let jwks = match std::fs::read_to_string(&f) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(format!(
-                    "field `oidc.jwks_file`: cannot read {}: {e}",
-                    f.display()
-                ));
-                return None;
+        let role_claim = o.role_claim.as_deref().unwrap_or("role");
+        let name_claim = o.name_claim.as_deref().unwrap_or("sub");
+        match (&o.jwks_file, &o.jwks_url) {
+            (Some(_), Some(_)) | (None, None) => {
+                errors.push("field `oidc`: set exactly one of `jwks_file` and `jwks_url`".into());
+                None
             }
-        };
-        crate::oidc::Oidc::new(
-            &jwks,
-            &o.issuer,
-            &o.audience,
-            o.role_claim.as_deref().unwrap_or("role"),
-            o.name_claim.as_deref().unwrap_or("sub"),
-        )
-        .map_err(|e| errors.push(format!("field `oidc` ({}): {e}", f.display())))
-        .ok()
+            (None, Some(url)) => {
+                let refresh = Duration::from_secs(o.jwks_refresh_secs.unwrap_or(600));
+                crate::oidc::Oidc::from_url(
+                    url,
+                    refresh,
+                    &o.issuer,
+                    &o.audience,
+                    role_claim,
+                    name_claim,
+                )
+                .map_err(|e| errors.push(format!("field `oidc.jwks_url`: {e}")))
+                .ok()
+            }
+            (Some(file), None) => {
+                let f = dir.join(file);
+                files.push(f.clone());
+                let jwks = match std::fs::read_to_string(&f) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        errors.push(format!(
+                            "field `oidc.jwks_file`: cannot read {}: {e}",
+                            f.display()
+                        ));
+                        return None;
+                    }
+                };
+                crate::oidc::Oidc::new(&jwks, &o.issuer, &o.audience, role_claim, name_claim)
+                    .map_err(|e| errors.push(format!("field `oidc` ({}): {e}", f.display())))
+                    .ok()
+            }
+        }
     });
     let admin_token = raw
         .admin_token_env
@@ -291,6 +370,14 @@ pub fn load(path: &Path, is_rule: &dyn Fn(&str) -> bool) -> Result<Loaded, FileE
     config.admin_token = admin_token;
     if let Some(b) = raw.body_limit {
         config.body_limit = b;
+    }
+    if let Some(p) = &raw.upstream_proxy {
+        match crate::config::UpstreamProxy::parse(p) {
+            Ok(p) => config.upstream_proxy = Some(p),
+            Err(_) => {
+                errors.push("field `upstream_proxy`: `env` or an http(s):// proxy URL".to_string())
+            }
+        }
     }
     if let Some(t) = raw.upstream_timeout_secs {
         config.upstream_timeout = Duration::from_secs(t.max(1));
@@ -716,5 +803,22 @@ credential_env = "STANCH_TEST_SURELY_UNSET_VAR"
             .unwrap_err()
             .to_string()
             .contains("sink"));
+    }
+
+    #[test]
+    fn documented_example_gateway_table_loads() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/stanch.example.toml");
+        assert!(has_gateway_table(&p));
+        std::env::set_var("OPENAI_API_KEY", "sk-example-not-real");
+        std::env::set_var("ANTHROPIC_API_KEY", "sk-ant-example-not-real");
+        let db = stanch_engine::pack::builtin().unwrap();
+        let l = load(&p, &|id| db.lookup(id).is_some()).unwrap();
+        let c = l.config;
+        assert_eq!(c.routes.len(), 2);
+        let (r, _) = c.route_for("/anthropic/v1/messages").unwrap();
+        assert_eq!(r.credential.as_ref().unwrap().header, "x-api-key");
+        let (r, _) = c.route_for("/openai/v1/chat/completions").unwrap();
+        assert_eq!(r.policy.by_rule["pem-rsa-private-key"], Action::Block);
+        assert!(!r.allows_model(Some("o9")));
     }
 }

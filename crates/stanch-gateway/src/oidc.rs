@@ -8,30 +8,77 @@
 use crate::keys::Identity;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// A token that does not pass; the message is fixed text.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct OidcError(pub &'static str);
 
-/// Settings and keys for verifying tokens.
+type Keys = Vec<(Option<String>, Jwk)>;
+
+/// Settings and keys for verifying tokens. With a JWKS URL the keys are
+/// shared with the task that refreshes them ([`Oidc::jwks_url`]).
 #[derive(Clone)]
 pub struct Oidc {
-    keys: Vec<(Option<String>, Jwk)>,
+    keys: Arc<RwLock<Keys>>,
     issuer: String,
     audience: String,
     role_claim: String,
     name_claim: String,
+    remote: Option<Arc<Remote>>,
+}
+
+/// Where remote keys come from and when they were last fetched.
+#[derive(Debug)]
+struct Remote {
+    url: String,
+    refresh: Duration,
+    /// Last fetch attempt and last success.
+    state: Mutex<(Option<Instant>, Option<Instant>)>,
+    /// Set when a token names a key we do not have (key rotation).
+    unknown_kid: AtomicBool,
+    wake: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Oidc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Oidc")
-            .field("keys", &self.keys.len())
+            .field("keys", &self.read_keys().len())
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
+            .field("jwks_url", &self.jwks_url())
             .finish()
     }
+}
+
+/// Smallest gap between two fetches prompted by unknown key ids, and
+/// between retries while no key has been loaded.
+pub const MIN_REFETCH: Duration = Duration::from_secs(10);
+/// Largest JWKS document read.
+pub const MAX_JWKS_BYTES: usize = 1 << 20;
+
+fn parse_jwks(jwks: &str) -> Result<Keys, String> {
+    let set: JwkSet = serde_json::from_str(jwks).map_err(|e| format!("not a JWKS: {e}"))?;
+    let mut keys = Vec::new();
+    for (i, k) in set.keys.into_iter().enumerate() {
+        if DecodingKey::from_jwk(&k).is_err() {
+            return Err(format!("keys[{i}]: unusable key"));
+        }
+        if matches!(
+            k.algorithm,
+            jsonwebtoken::jwk::AlgorithmParameters::OctetKey(_)
+        ) {
+            return Err(format!("keys[{i}]: symmetric keys are not accepted"));
+        }
+        keys.push((k.common.key_id.clone(), k));
+    }
+    if keys.is_empty() {
+        return Err("the JWKS has no key".into());
+    }
+    Ok(keys)
 }
 
 fn asymmetric(a: Algorithm) -> bool {
@@ -47,33 +94,98 @@ impl Oidc {
         role_claim: &str,
         name_claim: &str,
     ) -> Result<Oidc, String> {
-        let set: JwkSet = serde_json::from_str(jwks).map_err(|e| format!("not a JWKS: {e}"))?;
-        let mut keys = Vec::new();
-        for (i, k) in set.keys.into_iter().enumerate() {
-            if DecodingKey::from_jwk(&k).is_err() {
-                return Err(format!("keys[{i}]: unusable key"));
-            }
-            if matches!(
-                k.algorithm,
-                jsonwebtoken::jwk::AlgorithmParameters::OctetKey(_)
-            ) {
-                return Err(format!("keys[{i}]: symmetric keys are not accepted"));
-            }
-            keys.push((k.common.key_id.clone(), k));
-        }
-        if keys.is_empty() {
-            return Err("the JWKS has no key".into());
-        }
+        let keys = parse_jwks(jwks)?;
+        let mut o = Oidc::without_keys(issuer, audience, role_claim, name_claim)?;
+        o.keys = Arc::new(RwLock::new(keys));
+        Ok(o)
+    }
+
+    /// With keys fetched from `url` (https, or http to a loopback address)
+    /// by [`refresh_task`], every `refresh` and when a token names an
+    /// unknown key. Until the first fetch succeeds every token is refused.
+    pub fn from_url(
+        url: &str,
+        refresh: Duration,
+        issuer: &str,
+        audience: &str,
+        role_claim: &str,
+        name_claim: &str,
+    ) -> Result<Oidc, String> {
+        check_jwks_url(url)?;
+        let mut o = Oidc::without_keys(issuer, audience, role_claim, name_claim)?;
+        o.remote = Some(Arc::new(Remote {
+            url: url.to_string(),
+            refresh: refresh.max(MIN_REFETCH),
+            state: Mutex::new((None, None)),
+            unknown_kid: AtomicBool::new(false),
+            wake: tokio::sync::Notify::new(),
+        }));
+        Ok(o)
+    }
+
+    fn without_keys(
+        issuer: &str,
+        audience: &str,
+        role_claim: &str,
+        name_claim: &str,
+    ) -> Result<Oidc, String> {
         if issuer.is_empty() || audience.is_empty() {
             return Err("issuer and audience are required".into());
         }
         Ok(Oidc {
-            keys,
+            keys: Arc::new(RwLock::new(Vec::new())),
             issuer: issuer.to_string(),
             audience: audience.to_string(),
             role_claim: role_claim.to_string(),
             name_claim: name_claim.to_string(),
+            remote: None,
         })
+    }
+
+    fn read_keys(&self) -> std::sync::RwLockReadGuard<'_, Keys> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The JWKS URL, when keys are fetched.
+    pub fn jwks_url(&self) -> Option<&str> {
+        self.remote.as_deref().map(|r| r.url.as_str())
+    }
+
+    /// Number of keys loaded.
+    pub fn key_count(&self) -> usize {
+        self.read_keys().len()
+    }
+
+    /// Replaces the keys with those of a JWKS document; on error the old
+    /// keys stay.
+    pub fn set_jwks(&self, jwks: &str) -> Result<usize, String> {
+        let keys = parse_jwks(jwks)?;
+        let n = keys.len();
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = keys;
+        Ok(n)
+    }
+
+    /// Takes over the keys and fetch state of `old` when both fetch the
+    /// same URL (a config reload must not leave a gap without keys).
+    pub fn adopt(&mut self, old: &Oidc) {
+        if let (Some(a), Some(b)) = (&self.remote, &old.remote) {
+            if a.url == b.url {
+                self.keys = old.keys.clone();
+                self.remote = old.remote.clone();
+            }
+        }
+    }
+
+    /// Whether a fetch is due now.
+    fn fetch_due(&self, now: Instant) -> bool {
+        let Some(r) = &self.remote else { return false };
+        let (tried, ok) = *r.state.lock().unwrap_or_else(|p| p.into_inner());
+        let since =
+            |t: Option<Instant>| t.map_or(Duration::MAX, |t| now.saturating_duration_since(t));
+        if since(tried) < MIN_REFETCH {
+            return false;
+        }
+        ok.is_none() || since(ok) >= r.refresh || r.unknown_kid.load(Ordering::Relaxed)
     }
 
     /// Whether `token` looks like a JWT (three dot-separated parts).
@@ -88,22 +200,32 @@ impl Oidc {
         if !asymmetric(header.alg) {
             return Err(OidcError("token algorithm not accepted"));
         }
+        let keys = self.read_keys();
+        if keys.is_empty() {
+            return Err(OidcError("signing keys not loaded yet"));
+        }
         let jwk = match &header.kid {
-            Some(kid) => self
-                .keys
+            Some(kid) => keys
                 .iter()
                 .find(|(k, _)| k.as_deref() == Some(kid.as_str())),
-            None if self.keys.len() == 1 => self.keys.first(),
+            None if keys.len() == 1 => keys.first(),
             None => None,
         }
-        .map(|(_, j)| j)
-        .ok_or(OidcError("no key for this token"))?;
+        .map(|(_, j)| j.clone());
+        let Some(jwk) = jwk else {
+            if let Some(r) = &self.remote {
+                r.unknown_kid.store(true, Ordering::Relaxed);
+                r.wake.notify_one();
+            }
+            return Err(OidcError("no key for this token"));
+        };
+        drop(keys);
         if let Some(a) = jwk.common.key_algorithm {
             if format!("{a:?}") != format!("{:?}", header.alg) {
                 return Err(OidcError("token algorithm does not match its key"));
             }
         }
-        let key = DecodingKey::from_jwk(jwk).map_err(|_| OidcError("no key for this token"))?;
+        let key = DecodingKey::from_jwk(&jwk).map_err(|_| OidcError("no key for this token"))?;
         let mut v = Validation::new(header.alg);
         v.set_issuer(&[&self.issuer]);
         v.set_audience(&[&self.audience]);
@@ -137,6 +259,95 @@ impl Oidc {
             .unwrap_or("-")
             .to_string();
         Ok(Identity { name, roles })
+    }
+}
+
+/// A JWKS URL must be https, or http to a loopback address (tests, a
+/// sidecar), with no credentials in it.
+pub fn check_jwks_url(url: &str) -> Result<(), String> {
+    crate::config::check_upstream(url)
+        .map_err(|e| e.to_string().replace("upstream", "JWKS URL"))?;
+    if let Some(rest) = url.strip_prefix("http://") {
+        let host = rest.split('/').next().unwrap_or("");
+        let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        let loopback = host == "localhost"
+            || host
+                .trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !loopback {
+            return Err("a JWKS URL must use https (http only to a loopback address)".into());
+        }
+    }
+    Ok(())
+}
+
+/// One fetch of a JWKS document (bounded, within `timeout`).
+async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    timeout: Duration,
+) -> Result<String, &'static str> {
+    let get = async {
+        let resp = client.get(url).send().await.map_err(|_| "request failed")?;
+        if !resp.status().is_success() {
+            return Err("status not 2xx");
+        }
+        let mut body = Vec::new();
+        let mut resp = resp;
+        while let Some(chunk) = resp.chunk().await.map_err(|_| "body broken off")? {
+            if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                return Err("document too large");
+            }
+            body.extend_from_slice(&chunk);
+        }
+        String::from_utf8(body).map_err(|_| "not UTF-8")
+    };
+    tokio::time::timeout(timeout, get)
+        .await
+        .map_err(|_| "timed out")?
+}
+
+/// Keeps the keys of whatever OIDC config `current` returns fresh: fetches
+/// when none are loaded (retrying every [`MIN_REFETCH`]), when the refresh
+/// interval has passed, and soon after a token named an unknown key. A
+/// failed fetch keeps the old keys. Runs until the runtime stops.
+pub async fn refresh_task(
+    client: reqwest::Client,
+    current: impl Fn() -> Option<Oidc> + Send + 'static,
+) {
+    loop {
+        let Some(o) = current() else {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
+        let Some(r) = o.remote.clone() else {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
+        let now = Instant::now();
+        if o.fetch_due(now) {
+            r.unknown_kid.store(false, Ordering::Relaxed);
+            r.state.lock().unwrap_or_else(|p| p.into_inner()).0 = Some(now);
+            match fetch(&client, &r.url, Duration::from_secs(10)).await {
+                Ok(text) => match o.set_jwks(&text) {
+                    Ok(n) => {
+                        r.state.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(Instant::now());
+                        tracing::info!(keys = n, "OIDC signing keys loaded from the JWKS URL");
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "JWKS URL served an unusable document; old keys kept")
+                    }
+                },
+                Err(e) => {
+                    tracing::error!(error = e, "JWKS URL could not be fetched; old keys kept")
+                }
+            }
+        }
+        tokio::select! {
+            _ = r.wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
     }
 }
 

@@ -354,7 +354,7 @@ async fn request_body(
         cx.purpose.clone(),
         bytes.len(),
     );
-    let scanned = tokio::task::spawn_blocking(move || {
+    let scan = move || {
         let mut doc = doc;
         let mut map = policy.restore.then(RestoreMap::new);
         let tally = state.engine.inspect_json(
@@ -366,8 +366,8 @@ async fn request_body(
         );
         let decision = rego.map(|p| p.evaluate(&rego_input(&state, &who, &tally)));
         (doc, map, (tally, decision))
-    })
-    .await;
+    };
+    let scanned = off_runtime(bytes.len(), scan).await;
     s.metrics
         .scan_latency
         .with_label_values(&["request"])
@@ -662,7 +662,7 @@ async fn response(
     let state = s.clone();
     let provider = cx.provider;
     let policy = cx.policy.clone();
-    let (masked, tally) = tokio::task::spawn_blocking(move || {
+    let (masked, tally) = off_runtime(body.len(), move || {
         scan_response(&state, &policy, provider, body, map.as_ref())
     })
     .await
@@ -681,6 +681,25 @@ async fn response(
         .observe(cx.start.elapsed().as_secs_f64());
     log(s, cx, resp.status());
     Ok(resp)
+}
+
+/// Bodies up to this size are scanned on the request's own task: a
+/// blocking-pool hand-off (two thread wake-ups) costs more than scanning
+/// them (about 0.3 ms for 8 KB of log text dense with findings).
+const INLINE_SCAN_BYTES: usize = 32 << 10;
+
+/// Runs a scan inline when the body is small, else on tokio's blocking pool
+/// so a large body does not stall the other requests on this worker. A
+/// panic in either becomes `Err` (the request is refused, never passed).
+async fn off_runtime<T: Send + 'static>(
+    len: usize,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ()> {
+    if len <= INLINE_SCAN_BYTES {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| ())
+    } else {
+        tokio::task::spawn_blocking(f).await.map_err(|_| ())
+    }
 }
 
 fn internal() -> Refusal {

@@ -105,12 +105,21 @@ impl Gateway {
     /// HTTP/2 by ALPN).
     pub fn new(config: GatewayConfig, engine: Engine) -> Result<Gateway, GatewayError> {
         config.validate()?;
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder()
             .use_rustls_tls()
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(std::time::Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none());
+        client = match &config.upstream_proxy {
+            // reqwest reads the proxy environment by default.
+            Some(crate::config::UpstreamProxy::Env) => client,
+            Some(crate::config::UpstreamProxy::Url(u)) => client.proxy(
+                reqwest::Proxy::all(u.as_str())
+                    .map_err(|_| GatewayError::Client("invalid upstream proxy URL".into()))?,
+            ),
+            None => client.no_proxy(),
+        };
+        let client = client
             .build()
             .map_err(|e| GatewayError::Client(e.to_string()))?;
         let (kill, _) = watch::channel(config.kill_switch);
@@ -163,6 +172,13 @@ impl Gateway {
         }
         let mut new = loaded.config;
         new.listen = old.listen;
+        if new.upstream_proxy != old.upstream_proxy {
+            tracing::warn!("upstream_proxy changes need a restart; keeping the running one");
+            new.upstream_proxy = old.upstream_proxy.clone();
+        }
+        if let (Some(n), Some(o)) = (new.oidc.as_mut(), old.oidc.as_ref()) {
+            n.adopt(o);
+        }
         // The audit store is reopened only when its settings change; a
         // file that names none keeps the running one (turning the audit
         // trail off needs a restart).
@@ -229,9 +245,15 @@ impl Gateway {
         let app = self
             .router()
             .into_make_service_with_connect_info::<SocketAddr>();
+        let state = self.state.clone();
+        let refresher = tokio::spawn(crate::oidc::refresh_task(
+            self.state.client.clone(),
+            move || state.config().oidc.clone(),
+        ));
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await?;
+        refresher.abort();
         Ok(())
     }
 

@@ -152,6 +152,10 @@ async fn config_mode_keys_roles_models_credentials_and_reload() {
 
 /// An Ed25519 identity provider for tests: (JWKS document, token signer).
 fn test_idp() -> (String, impl Fn(serde_json::Value) -> String) {
+    test_idp_kid("k1")
+}
+
+fn test_idp_kid(kid: &'static str) -> (String, impl Fn(serde_json::Value) -> String) {
     use base64::Engine as _;
     use ring::signature::{Ed25519KeyPair, KeyPair};
     let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new())
@@ -161,11 +165,11 @@ fn test_idp() -> (String, impl Fn(serde_json::Value) -> String) {
     let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).unwrap();
     let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
     let jwks = format!(
-        r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"k1","alg":"EdDSA"}}]}}"#
+        r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"{kid}","alg":"EdDSA"}}]}}"#
     );
     let sign = move |claims: serde_json::Value| {
         let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
-        h.kid = Some("k1".into());
+        h.kid = Some(kid.into());
         jsonwebtoken::encode(&h, &claims, &jsonwebtoken::EncodingKey::from_ed_der(&pkcs8)).unwrap()
     };
     (jwks, sign)
@@ -241,5 +245,103 @@ roles = ["dev"]
         (401, true),
         "{body}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Keys fetched from a JWKS URL: refused until loaded, then accepted; a
+/// key rotation is picked up when a token names the new key; a reload
+/// keeps the fetched keys.
+#[tokio::test]
+async fn oidc_keys_from_a_jwks_url_and_rotation() {
+    use std::sync::{Arc, Mutex};
+    let (jwks1, sign1) = test_idp_kid("k1");
+    let (jwks2, sign2) = test_idp_kid("k2");
+    let served = Arc::new(Mutex::new(jwks1));
+    let fetches = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (s2, f2) = (served.clone(), fetches.clone());
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let (s, f) = (s2.clone(), f2.clone());
+            async move {
+                f.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = s.lock().unwrap().clone();
+                body
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let idp = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+
+    let dir = std::env::temp_dir().join(format!("stanch-gw-jwksurl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let h = start().await;
+    let path = dir.join("stanch.toml");
+    let cfg = |route: &str| {
+        format!(
+            r#"
+# stanch.toml: the gateway's config lives in its [gateway] table
+[redact]
+style = "placeholder"
+[gateway]
+oidc = {{ jwks_url = "{idp}/jwks", issuer = "https://idp.test", audience = "stanch", role_claim = "roles" }}
+[[gateway.routes]]
+name = "{route}"
+prefix = "/openai"
+provider = "openai"
+upstream = "{}"
+"#,
+            h.upstream
+        )
+    };
+    std::fs::write(&path, cfg("oa")).unwrap();
+    h.gw.reload(&path).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = serde_json::json!({"iss": "https://idp.test", "aud": "stanch", "exp": now + 300, "sub": "u", "roles": ["dev"]});
+    let call = |t: String| {
+        let r = h
+            .client
+            .post(format!("{}/openai/v1/chat/completions", h.base))
+            .bearer_auth(t)
+            .header("x-fake-mode", "json")
+            .body(chat("hello", false));
+        async move {
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let until_ok = |t: String| async move {
+        for _ in 0..100 {
+            let (st, body) = call(t.clone()).await;
+            if st == 200 {
+                return;
+            }
+            assert_eq!(st, 401, "{body}");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("token never accepted");
+    };
+    until_ok(sign1(claims.clone())).await;
+    // A reload keeps the fetched keys: no gap.
+    std::fs::write(&path, cfg("oa2")).unwrap();
+    h.gw.reload(&path).unwrap();
+    assert_eq!(call(sign1(claims.clone())).await.0, 200);
+    let before = fetches.load(std::sync::atomic::Ordering::SeqCst);
+    // Rotation: the IdP now serves k2 only.
+    *served.lock().unwrap() = jwks2;
+    let (st, body) = call(sign2(claims.clone())).await;
+    assert_eq!((st, body.contains("no key")), (401, true), "{body}");
+    until_ok(sign2(claims.clone())).await;
+    assert!(fetches.load(std::sync::atomic::Ordering::SeqCst) > before);
+    let (st, _) = call(sign1(claims.clone())).await;
+    assert_eq!(st, 401, "the rotated-out key is gone");
+    // A bad [gateway] table names the field under `gateway.`.
+    std::fs::write(&path, "[gateway]\n[[gateway.routes]]\nname = \"x\"\nprovider = \"azure\"\nupstream = \"http://h\"\n").unwrap();
+    let e = h.gw.reload(&path).unwrap_err().to_string();
+    assert!(e.contains("gateway.routes[0].provider"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -496,3 +496,35 @@ async fn client_going_away_mid_stream_frees_the_stream() {
         .unwrap();
     assert_eq!(ok.status(), 200);
 }
+
+/// `upstream_proxy`: upstream connections go through the given proxy (here
+/// the fake provider answers as the proxy; the upstream host does not
+/// even resolve), and its URL's credentials never show in `Debug`.
+#[tokio::test]
+async fn upstream_connections_go_through_the_configured_proxy() {
+    let h = start_with(|c| {
+        let fake = c.routes[0].upstream.clone();
+        c.routes[0].upstream = "http://provider.invalid".into();
+        c.upstream_proxy = Some(
+            stanch_gateway::config::UpstreamProxy::parse(
+                &fake.replace("http://", "http://proxyuser:proxy-pass-Secret1@"),
+            )
+            .unwrap(),
+        );
+        assert!(!format!("{c:?}").contains("proxy-pass-Secret1"));
+    })
+    .await;
+    let (st, _, body) = h
+        .post(
+            "/v1/chat/completions",
+            "json",
+            &chat(&format!("t {GH}"), false),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    let got = h.upstream_bodies();
+    assert_eq!(got.len(), 1);
+    assert!(!got[0].contains(GH));
+    assert!(stanch_gateway::config::UpstreamProxy::parse("ftp://x").is_err());
+    assert!(stanch_gateway::config::UpstreamProxy::parse("env").is_ok());
+}

@@ -140,7 +140,14 @@ fn in_url_userinfo(hay: &[u8], colon: usize) -> bool {
         .iter()
         .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'(' | b','))
         .map_or(lo, |p| lo + p + 1);
-    memchr::memmem::find(&hay[token_start..colon], b"://").is_some()
+    // Userinfo runs from `://` to the colon and holds no `/` or `@`:
+    // `postgres://u:p@db/orders::bob@x.io` has its URL behind it.
+    match memchr::memmem::rfind(&hay[token_start..colon], b"://") {
+        Some(p) => !hay[token_start + p + 3..colon]
+            .iter()
+            .any(|b| matches!(b, b'/' | b'@')),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -166,6 +173,15 @@ mod tests {
             ["ann.lee%40corp.io"]
         );
         assert_eq!(spans("{\"email\":\"a_b@x.dev\"}"), ["a_b@x.dev"]);
+        // A URL earlier in the same token (found by the no_planted_secret
+        // property test): its userinfo ended at its own `@`.
+        assert_eq!(
+            spans("=postgres://u:pw@db/orders::dmitri@ahcoete.dev\""),
+            ["dmitri@ahcoete.dev"]
+        );
+        assert_eq!(spans("https://u:pw@db/x:ann@corp.io"), ["ann@corp.io"]);
+        // Still userinfo: `scheme://user:pass@host`.
+        assert!(spans("redis://default:hunter2@cache.acme.io:6379").is_empty());
         // JSON-escaped line ends are not part of the address.
         assert_eq!(spans(r#"{"m":"hi\nbob@acme.io\tx"}"#), ["bob@acme.io"]);
         assert_eq!(

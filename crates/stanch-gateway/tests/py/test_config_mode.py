@@ -1,4 +1,4 @@
-"""`stanch serve --gateway-config`: named routes, gateway API keys
+"""`stanch serve --config stanch.toml` (its `[gateway]` table): named routes, gateway API keys
 (`stanch keys create`), roles, allowed models, upstream credentials from the
 environment, hot reload (file change and SIGHUP) keeping the old config when
 the new one is invalid."""
@@ -19,10 +19,15 @@ UPSTREAM_KEY = "sk-upstream-from-env-7781"
 
 def config_text(port, upstream, models):
     return f"""
+# stanch.toml: the CLI's own settings, then the gateway's table
+[redact]
+secret_style = "placeholder"
+
+[gateway]
 listen = "127.0.0.1:{port}"
 keys_file = "keys.toml"
 
-[[routes]]
+[[gateway.routes]]
 name = "oa"
 prefix = "/openai"
 provider = "openai"
@@ -31,7 +36,7 @@ models = [{models}]
 roles = ["dev"]
 credential_env = "GW_TEST_UPSTREAM_KEY"
 
-[[routes]]
+[[gateway.routes]]
 name = "an"
 prefix = "/anthropic"
 provider = "anthropic"
@@ -54,10 +59,10 @@ def cfg_gateway(fake, tmp_path_factory):
     alice = mint(tmp, "alice", "dev")
     root = mint(tmp, "root", "admin")
     port = free_port()
-    path = tmp / "gateway.toml"
+    path = tmp / "stanch.toml"
     path.write_text(config_text(port, url, '"gpt-4o-mini"'))
     env = dict(os.environ, GW_TEST_UPSTREAM_KEY=UPSTREAM_KEY)
-    proc, base, log = start_gateway(stanch_bin(), tmp, env, ["--gateway-config", str(path)], port=port)
+    proc, base, log = start_gateway(stanch_bin(), tmp, env, ["--config", str(path)], port=port)
     yield {"base": base, "alice": alice, "root": root, "path": path, "port": port, "url": url,
            "proc": proc, "log": log, "tmp": tmp}
     stop(proc)
