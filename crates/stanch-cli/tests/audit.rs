@@ -165,6 +165,28 @@ fn audit_query_tail_and_prune() {
 }
 
 #[test]
+fn audit_tail_follows_new_records() {
+    let d = tempfile::tempdir().unwrap();
+    let db = store(d.path(), 3);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
+        .args(["audit", "tail", "-n", "1", "--follow", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("3\t"));
+    let mut s = stanch_audit::Store::open(&db, key(), stanch_audit::Sync::Normal).unwrap();
+    let mut r = stanch_audit::Record::new("request");
+    r.request_id = "req_new".into();
+    s.append(&[r]).unwrap();
+    let next = lines.next().unwrap().unwrap();
+    assert!(next.starts_with("4\t") && next.contains("req_new"), "{next}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
 fn policy_test_and_eval() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policy");
     let out = stanch()
@@ -173,7 +195,7 @@ fn policy_test_and_eval() {
         .assert()
         .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("policy tests: 5 passed, 0 failed"), "{text}");
+    insta::assert_snapshot!("policy_test_example", text);
     let d = tempfile::tempdir().unwrap();
     let bad = d.path().join("bad.rego");
     std::fs::write(
