@@ -181,7 +181,10 @@ fn audit_tail_follows_new_records() {
     r.request_id = "req_new".into();
     s.append(&[r]).unwrap();
     let next = lines.next().unwrap().unwrap();
-    assert!(next.starts_with("4\t") && next.contains("req_new"), "{next}");
+    assert!(
+        next.starts_with("4\t") && next.contains("req_new"),
+        "{next}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
