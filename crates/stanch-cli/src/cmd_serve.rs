@@ -85,8 +85,14 @@ fn apply_audit_args(a: &crate::cli::ServeAuditArgs, gc: &mut GatewayConfig) -> R
     gc.audit = audit_settings(a);
     gc.approval.wait = Duration::from_secs(a.approval_wait.min(3600));
     gc.approval.ttl = Duration::from_secs(a.approval_ttl);
-    gc.approval.webhook_url = a.approval_webhook.clone();
-    gc.alert_webhook = a.alert_webhook.clone();
+    gc.approval.webhook_url = a
+        .approval_webhook
+        .clone()
+        .map(stanch_gateway::config::WebhookUrl::new);
+    gc.alert_webhook = a
+        .alert_webhook
+        .clone()
+        .map(stanch_gateway::config::WebhookUrl::new);
     gc.routes[0].require_purpose = a.require_purpose;
     if !a.policy.is_empty() {
         let files = stanch_audit::rego::expand(&a.policy).context("--policy")?;

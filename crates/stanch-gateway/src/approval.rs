@@ -136,7 +136,7 @@ pub(crate) async fn hold(
     if let Some(url) = &cfg.approval.webhook_url {
         notify(
             &s.client,
-            url,
+            url.as_str(),
             format!(
                 "stanch: approval {id} pending: `{principal}` on route `{route_name}` ({what}). \
                  Review: stanch approvals show {id} --gateway {gateway}"

@@ -174,7 +174,7 @@ pub(crate) async fn record(
                 .unwrap_or_default();
             crate::audit::notify(
                 &s.client,
-                url,
+                url.as_str(),
                 format!(
                     "stanch ALERT: canary token seen: principal `{}`, route `{}`, rule `{}`, fingerprint {fps}, request {} (blocked)",
                     cx.principal,

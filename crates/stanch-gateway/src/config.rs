@@ -156,10 +156,31 @@ pub struct GatewayConfig {
     /// How `require_approval` holds requests.
     pub approval: ApprovalSettings,
     /// Slack-compatible webhook for canary alerts.
-    pub alert_webhook: Option<String>,
+    pub alert_webhook: Option<WebhookUrl>,
     /// Compiled Rego policies evaluated per request (most restrictive of
     /// theirs and the built-in actions wins).
     pub rego: Option<std::sync::Arc<stanch_audit::rego::Policy>>,
+}
+
+/// A webhook URL (Slack's carry a token in the path): `Debug` prints a
+/// placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl(zeroize::Zeroizing<String>);
+
+impl WebhookUrl {
+    pub fn new(url: String) -> WebhookUrl {
+        WebhookUrl(zeroize::Zeroizing::new(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookUrl(<redacted>)")
+    }
 }
 
 /// `[audit]`: where and how records are written.
@@ -196,7 +217,7 @@ pub struct ApprovalSettings {
     /// Roles whose members may approve (the admin token may too).
     pub approver_roles: Vec<String>,
     /// Slack-compatible webhook told about each new pending approval.
-    pub webhook_url: Option<String>,
+    pub webhook_url: Option<WebhookUrl>,
 }
 
 impl Default for ApprovalSettings {
@@ -331,7 +352,7 @@ impl GatewayConfig {
             .into_iter()
             .flatten()
         {
-            check_webhook(url)?;
+            check_webhook(url.as_str())?;
         }
         Ok(())
     }
@@ -448,6 +469,19 @@ mod tests {
         assert_eq!(c.route_for("/openaix/v1").unwrap().0.name, "quickstart");
         let cred = Credential::new("Authorization", "Bearer sk-upstream-secret".into());
         assert!(!format!("{cred:?}").contains("sk-upstream"));
+    }
+
+    #[test]
+    fn webhook_debug_hides_the_url() {
+        let w = WebhookUrl::new("https://hooks.slack.com/services/T0/B0/s3cretpath".into());
+        assert!(!format!("{w:?}").contains("s3cret"));
+        let mut c =
+            GatewayConfig::quick_start("http://h", DEFAULT_LISTEN.parse().unwrap()).unwrap();
+        c.alert_webhook = Some(w);
+        assert!(!format!("{c:?}").contains("s3cret"));
+        assert!(c.validate().is_ok());
+        c.approval.webhook_url = Some(WebhookUrl::new("ftp://x".into()));
+        assert!(matches!(c.validate(), Err(GatewayError::InvalidWebhook)));
     }
 
     #[test]

@@ -402,7 +402,7 @@ fn load_raw(
 struct Extras {
     audit: Option<AuditSettings>,
     approval: ApprovalSettings,
-    alert_webhook: Option<String>,
+    alert_webhook: Option<crate::config::WebhookUrl>,
     rego: Option<std::sync::Arc<stanch_audit::rego::Policy>>,
 }
 
@@ -427,7 +427,7 @@ fn extras(
     let webhook = |field: &str, url: Option<String>, errors: &mut Vec<String>| {
         let url = url?;
         match crate::config::check_webhook(&url) {
-            Ok(()) => Some(url),
+            Ok(()) => Some(crate::config::WebhookUrl::new(url)),
             Err(e) => {
                 errors.push(format!("field `{field}`: {e}"));
                 None

@@ -418,6 +418,9 @@ async fn request_body(
             format!("{what}; {reasons}")
         };
     }
+    if what.is_empty() {
+        what = "policy".into();
+    }
     match combined {
         Action::Block => return Err(Refusal::blocked(&what)),
         Action::RequireApproval => {

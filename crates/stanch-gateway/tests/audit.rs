@@ -691,7 +691,7 @@ async fn approval_webhook_and_admin_actions_are_audited() {
     let dbc = db.clone();
     let h = start_with(move |c| {
         c.audit = Some(AuditSettings::new(dbc));
-        c.approval.webhook_url = Some(hook);
+        c.approval.webhook_url = Some(stanch_gateway::config::WebhookUrl::new(hook));
         c.routes[0]
             .policy
             .by_rule
@@ -755,7 +755,7 @@ async fn canary_hit_is_critical_and_alerts() {
     let dbc = db.clone();
     let h = start_with(move |c| {
         c.audit = Some(AuditSettings::new(dbc));
-        c.alert_webhook = Some(hook);
+        c.alert_webhook = Some(stanch_gateway::config::WebhookUrl::new(hook));
     })
     .await;
     let (st, _, _) = h
