@@ -203,20 +203,28 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes a new state and an audit record in one transaction.
-    fn transition(&mut self, a: &Approval, rec: Record) -> Result<(), StoreError> {
+    /// Writes a new state (only if the row is still in state `from`) and
+    /// an audit record in one transaction.
+    fn transition(&mut self, a: &Approval, from: &str, rec: Record) -> Result<(), StoreError> {
         let mac = self.approval_mac(a);
         let chain = self.chain.clone();
         let path = self.path().display().to_string();
         let tx = self.begin()?;
         let res = tx
             .execute(
-                "UPDATE approvals SET status = ?2, decided_by = ?3, decided_ms = ?4, mac = ?5 WHERE id = ?1",
-                params![a.id, a.status, a.decided_by, a.decided_ms as i64, mac],
+                "UPDATE approvals SET status = ?2, decided_by = ?3, decided_ms = ?4, mac = ?5 WHERE id = ?1 AND status = ?6",
+                params![a.id, a.status, a.decided_by, a.decided_ms as i64, mac, from],
             )
-            .and_then(|_| append_in(&tx, &chain, &[rec]));
+            .and_then(|n| append_in(&tx, &chain, &[rec]).map(|_| n));
         match res {
-            Ok(_) => tx.commit().map_err(sql_err(&path)),
+            Ok(1) => tx.commit().map_err(sql_err(&path)),
+            // Changed by another writer since it was read.
+            Ok(_) => Err(ApprovalError::State {
+                id: a.id.clone(),
+                status: "changed".into(),
+                wanted: "unchanged",
+            }
+            .into()),
             Err(e) => Err(sql_err(&path)(e)),
         }
     }
@@ -273,7 +281,7 @@ impl Store {
         a.decided_by = actor.to_string();
         a.decided_ms = now;
         let rec = step(&a, &a.status, actor);
-        self.transition(&a, rec)?;
+        self.transition(&a, "pending", rec)?;
         Ok(a)
     }
 
@@ -317,7 +325,7 @@ impl Store {
         a.status = "used".into();
         let mut rec = step(&a, "approval_used", principal);
         rec.request_id = request_id.to_string();
-        self.transition(&a, rec)?;
+        self.transition(&a, "approved", rec)?;
         Ok(a)
     }
 }

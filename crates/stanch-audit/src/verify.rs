@@ -60,6 +60,9 @@ impl Store {
     /// has `hash`).
     pub fn verify(&self, anchor: Option<(u64, &str)>) -> Result<Report, VerifyError> {
         let sql_err = |e: rusqlite::Error| VerifyError::Store(self.err(e));
+        // One read snapshot: a gateway appending meanwhile does not make the
+        // head look ahead of the records.
+        let snapshot = self.conn.unchecked_transaction().map_err(sql_err)?;
         let checkpoint: Option<(u64, String)> = self
             .conn
             .query_row("SELECT seq, hash FROM checkpoint WHERE id = 1", [], |r| {
@@ -196,6 +199,9 @@ impl Store {
                 return Err(broken(aseq, "the anchored record is not in the store"));
             }
         }
+        drop(rows);
+        drop(stmt);
+        snapshot.rollback().map_err(sql_err)?;
         Ok(Report {
             records: n,
             first_seq,

@@ -377,3 +377,26 @@ fn query_filters() {
         0
     );
 }
+
+#[test]
+fn verify_while_another_connection_appends() {
+    let (_d, p) = fresh(10);
+    let writer = {
+        let p = p.clone();
+        std::thread::spawn(move || {
+            let mut s = Store::open(&p, key(), Sync::Normal).unwrap();
+            for i in 0..300 {
+                s.append(&[rec(100 + i)]).unwrap();
+            }
+        })
+    };
+    let s = Store::open_existing(&p, key()).unwrap();
+    let mut checks = 0;
+    while !writer.is_finished() {
+        s.verify(None).unwrap();
+        checks += 1;
+    }
+    writer.join().unwrap();
+    assert!(checks > 0);
+    assert_eq!(s.verify(None).unwrap().last_seq, 310);
+}
