@@ -114,8 +114,14 @@ impl Policy {
         &self.files
     }
 
-    /// Evaluates [`DECISION_RULE`] for `input`.
+    /// Evaluates [`DECISION_RULE`] for `input`. A panic inside the
+    /// interpreter is an error too (the gateway fails closed on errors).
     pub fn evaluate(&self, input: &serde_json::Value) -> Result<Decision, PolicyError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.evaluate_inner(input)))
+            .unwrap_or_else(|_| Err(PolicyError::Eval("the policy interpreter panicked".into())))
+    }
+
+    fn evaluate_inner(&self, input: &serde_json::Value) -> Result<Decision, PolicyError> {
         let mut e = self.engine.clone();
         let input = regorus::Value::from_json_str(&input.to_string())
             .map_err(|err| PolicyError::Eval(err.to_string()))?;
