@@ -35,9 +35,16 @@ pub enum Command {
     Canary(CanaryArgs),
     /// Run an HTTP gateway for OpenAI- and Anthropic-style APIs that redacts
     /// requests and answers (streams included) on the way through.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage gateway API keys (`keys_file` in the `[gateway]` config).
     Keys(KeysArgs),
+    /// Verify, read and prune the gateway's audit store.
+    Audit(AuditArgs),
+    /// List, show, approve and deny requests held for approval (talks to a
+    /// running gateway's admin API).
+    Approvals(ApprovalsArgs),
+    /// Test and evaluate Rego policies for the gateway.
+    Policy(PolicyArgs),
 }
 
 /// Options shared by `redact` and `scan`.
@@ -357,7 +364,194 @@ pub struct ServeArgs {
     #[arg(long, value_name = "NAME")]
     pub admin_token_env: Option<String>,
     #[command(flatten)]
+    pub audit: ServeAuditArgs,
+    #[command(flatten)]
     pub common: Common,
+}
+
+/// Audit trail, approvals and policy for `serve` (quick start; in config
+/// mode the file's `[audit]`, `[approval]`, `[policy]` tables win).
+#[derive(Debug, Args)]
+pub struct ServeAuditArgs {
+    /// Write a tamper-evident audit record of every decision to this
+    /// SQLite file (created if missing). Answers wait for their record.
+    #[arg(long, value_name = "PATH")]
+    pub audit_db: Option<PathBuf>,
+    /// When a record is on disk: `normal` survives a killed process,
+    /// `full` also power loss (slower).
+    #[arg(long, value_name = "MODE", value_parser = ["normal", "full"], default_value = "normal")]
+    pub audit_sync: String,
+    /// Answer requests even when their audit record cannot be written
+    /// (logged and counted). Default: refuse with 503.
+    #[arg(long)]
+    pub audit_fail_open: bool,
+    /// Prune audit records older than this many days (hourly).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub audit_retention_days: Option<u64>,
+    /// Rego policy file or directory (`data.stanch.decision`); repeatable.
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policy: Vec<PathBuf>,
+    /// Seconds a request needing approval is held waiting for a decision
+    /// (0: refused at once with the approval id).
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub approval_wait: u64,
+    /// Seconds until an approval expires.
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub approval_ttl: u64,
+    /// Slack-compatible webhook told about new pending approvals.
+    #[arg(long, value_name = "URL")]
+    pub approval_webhook: Option<String>,
+    /// Slack-compatible webhook for canary alerts.
+    #[arg(long, value_name = "URL")]
+    pub alert_webhook: Option<String>,
+    /// Refuse requests that state no purpose (X-Stanch-Purpose header or
+    /// metadata.purpose).
+    #[arg(long)]
+    pub require_purpose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+/// Where the audit store is and which key chains it.
+#[derive(Debug, Args)]
+pub struct AuditDb {
+    /// The audit store (SQLite file).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// Key the gateway ran with (else $STANCH_KEY, $STANCH_KEY_FILE, the
+    /// config's key_file); needed for a keyed chain.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain: exit 0 when intact, 1 naming the first bad
+    /// record (edited, deleted, reordered, truncated), 2 on errors.
+    Verify {
+        #[command(flatten)]
+        db: AuditDb,
+        /// `SEQ:HASH` kept elsewhere earlier (the head `verify` printed):
+        /// that record must still be there with that hash.
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newest records.
+    Tail {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(short = 'n', long, default_value_t = 20)]
+        lines: u64,
+        /// Keep printing new records as they are written.
+        #[arg(short, long)]
+        follow: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Records by principal, time, decision, rule.
+    Query {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(long)]
+        principal: Option<String>,
+        /// RFC 3339 time (`2026-12-04T10:00:00Z`) or an age (`2h`, `7d`).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        rule: Option<String>,
+        /// request, outcome, approval, admin, prune.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        request_id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete records older than an age, keeping the rest verifiable (a
+    /// checkpoint record names the last deleted one).
+    Prune {
+        #[command(flatten)]
+        db: AuditDb,
+        /// Age (`90d`, `12h`).
+        #[arg(long, value_name = "AGE")]
+        older_than: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ApprovalsArgs {
+    /// The gateway's base URL.
+    #[arg(
+        long,
+        global = true,
+        env = "STANCH_GATEWAY",
+        default_value = "http://127.0.0.1:8787"
+    )]
+    pub gateway: String,
+    /// Environment variable holding the approver's gateway API key, OIDC
+    /// token or admin token.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        default_value = "STANCH_GATEWAY_KEY"
+    )]
+    pub key_env: String,
+    #[command(subcommand)]
+    pub command: ApprovalsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApprovalsCommand {
+    /// Pending approvals (with --all: every one).
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One approval with its redacted request.
+    Show { id: String },
+    /// Approve someone else's request.
+    Approve { id: String },
+    /// Deny a request.
+    Deny { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the policies' own `test_` rules: exit 0 when all pass, 1 otherwise.
+    Test {
+        /// Rego files or directories.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Evaluate `data.stanch.decision` for an input document and print it.
+    Eval {
+        /// Rego files or directories.
+        #[arg(long = "policy", value_name = "FILE", required = true)]
+        policy: Vec<PathBuf>,
+        /// JSON input ({principal, roles, route, model, purpose, direction,
+        /// findings, bytes}); `-` reads stdin.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -29,7 +29,10 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
     });
     if let Some(path) = &gateway_file {
         let db = redactor.db();
-        let loaded = stanch_gateway::file::load(path, &|id| db.lookup(id).is_some())?;
+        let mut loaded = stanch_gateway::file::load(path, &|id| db.lookup(id).is_some())?;
+        if loaded.config.audit.is_none() {
+            loaded.config.audit = audit_settings(&args.audit);
+        }
         stanch_gateway::init_logging();
         Gateway::new(loaded.config, Engine::new(redactor))?
             .reload_from(path.clone(), loaded.files)
@@ -61,9 +64,42 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
         }
         gc.admin_token = Some(AdminToken::new(token));
     }
+    apply_audit_args(&args.audit, &mut gc)?;
     stanch_gateway::init_logging();
     Gateway::new(gc, Engine::new(redactor))?.run_blocking()?;
     Ok(0)
+}
+
+/// `--audit-db` and friends.
+fn audit_settings(a: &crate::cli::ServeAuditArgs) -> Option<stanch_gateway::AuditSettings> {
+    let db = a.audit_db.clone()?;
+    let mut s = stanch_gateway::AuditSettings::new(db);
+    s.sync = stanch_audit::Sync::parse(&a.audit_sync).unwrap_or_default();
+    s.fail_open = a.audit_fail_open;
+    s.retention_days = a.audit_retention_days;
+    Some(s)
+}
+
+/// Quick start: audit store, approvals, alerts, policies, purpose.
+fn apply_audit_args(a: &crate::cli::ServeAuditArgs, gc: &mut GatewayConfig) -> Result<()> {
+    gc.audit = audit_settings(a);
+    gc.approval.wait = Duration::from_secs(a.approval_wait.min(3600));
+    gc.approval.ttl = Duration::from_secs(a.approval_ttl);
+    gc.approval.webhook_url = a
+        .approval_webhook
+        .clone()
+        .map(stanch_gateway::config::WebhookUrl::new);
+    gc.alert_webhook = a
+        .alert_webhook
+        .clone()
+        .map(stanch_gateway::config::WebhookUrl::new);
+    gc.routes[0].require_purpose = a.require_purpose;
+    if !a.policy.is_empty() {
+        let files = stanch_audit::rego::expand(&a.policy).context("--policy")?;
+        let p = stanch_audit::rego::Policy::load(&files).context("--policy")?;
+        gc.rego = Some(std::sync::Arc::new(p));
+    }
+    Ok(())
 }
 
 /// `--action`, `--default-action`, `--fail-open`, `--no-restore`.

@@ -8,6 +8,10 @@
 //! `cmd_serve` runs the stanch-gateway HTTP proxy with the same rule set,
 //! key, registered secrets and extensions as `redact`.
 //!
+//! `cmd_audit` reads, verifies and prunes the gateway's audit store
+//! (stanch-audit); `cmd_approvals` talks to a running gateway's
+//! `/admin/approvals`; `cmd_policy` tests and evaluates Rego policies.
+//!
 //! `taint` attaches registered secrets and canaries (stanch-redact's taint
 //! extension) to the rule set of `redact` and `scan`; `cmd_canary` mints them.
 //!
@@ -17,9 +21,12 @@
 
 mod baseline;
 mod cli;
+mod cmd_approvals;
+mod cmd_audit;
 mod cmd_canary;
 mod cmd_key;
 mod cmd_keys;
+mod cmd_policy;
 mod cmd_redact;
 mod cmd_rules;
 mod cmd_scan;
@@ -57,8 +64,11 @@ fn run(args: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Rules(a) => cmd_rules::run(&config, a),
         cli::Command::Key(a) => cmd_key::run(a),
         cli::Command::Canary(a) => cmd_canary::run(&config, a),
-        cli::Command::Serve(a) => cmd_serve::run(&config, a),
+        cli::Command::Serve(a) => cmd_serve::run(&config, *a),
         cli::Command::Keys(a) => cmd_keys::run(a),
+        cli::Command::Audit(a) => cmd_audit::run(&config, a),
+        cli::Command::Approvals(a) => cmd_approvals::run(a),
+        cli::Command::Policy(a) => cmd_policy::run(a),
     }
 }
 

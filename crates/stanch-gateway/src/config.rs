@@ -38,6 +38,9 @@ pub struct Route {
     pub roles: Vec<String>,
     /// Credential sent upstream instead of the client's.
     pub credential: Option<Credential>,
+    /// Refuse requests that state no purpose (`X-Stanch-Purpose` header or
+    /// `metadata.purpose` in the body).
+    pub require_purpose: bool,
 }
 
 /// An upstream credential: a header and its value (`Debug` hides it).
@@ -148,6 +151,84 @@ pub struct GatewayConfig {
     /// Bearer token for `/admin/*`; without one, admin endpoints answer
     /// loopback peers only.
     pub admin_token: Option<AdminToken>,
+    /// The audit store (`None`: no audit trail). See [`crate::audit`].
+    pub audit: Option<AuditSettings>,
+    /// How `require_approval` holds requests.
+    pub approval: ApprovalSettings,
+    /// Slack-compatible webhook for canary alerts.
+    pub alert_webhook: Option<WebhookUrl>,
+    /// Compiled Rego policies evaluated per request (most restrictive of
+    /// theirs and the built-in actions wins).
+    pub rego: Option<std::sync::Arc<stanch_audit::rego::Policy>>,
+}
+
+/// A webhook URL (Slack's carry a token in the path): `Debug` prints a
+/// placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl(zeroize::Zeroizing<String>);
+
+impl WebhookUrl {
+    pub fn new(url: String) -> WebhookUrl {
+        WebhookUrl(zeroize::Zeroizing::new(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookUrl(<redacted>)")
+    }
+}
+
+/// `[audit]`: where and how records are written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditSettings {
+    pub db: std::path::PathBuf,
+    pub sync: stanch_audit::Sync,
+    /// Answer requests even when their record cannot be written (recorded
+    /// in logs and metrics). Off by default: fail closed with 503.
+    pub fail_open: bool,
+    /// Prune records older than this many days (hourly); `None`: keep all.
+    pub retention_days: Option<u64>,
+}
+
+impl AuditSettings {
+    pub fn new(db: std::path::PathBuf) -> AuditSettings {
+        AuditSettings {
+            db,
+            sync: stanch_audit::Sync::default(),
+            fail_open: false,
+            retention_days: None,
+        }
+    }
+}
+
+/// `[approval]`: how long requests are held and who approves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApprovalSettings {
+    /// Hold a request this long waiting for a decision (0: answer 403 with
+    /// the approval id at once).
+    pub wait: Duration,
+    /// An approval expires this long after it was requested.
+    pub ttl: Duration,
+    /// Roles whose members may approve (the admin token may too).
+    pub approver_roles: Vec<String>,
+    /// Slack-compatible webhook told about each new pending approval.
+    pub webhook_url: Option<WebhookUrl>,
+}
+
+impl Default for ApprovalSettings {
+    fn default() -> Self {
+        ApprovalSettings {
+            wait: Duration::ZERO,
+            ttl: Duration::from_secs(3600),
+            approver_roles: vec!["approver".into()],
+            webhook_url: None,
+        }
+    }
 }
 
 /// An egress proxy for upstream connections (corporate networks).
@@ -235,6 +316,7 @@ impl GatewayConfig {
                 models: Vec::new(),
                 roles: Vec::new(),
                 credential: None,
+                require_purpose: false,
             }],
             keys: None,
             oidc: None,
@@ -245,6 +327,10 @@ impl GatewayConfig {
             kill_switch: false,
             upstream_proxy: None,
             admin_token: None,
+            audit: None,
+            approval: ApprovalSettings::default(),
+            alert_webhook: None,
+            rego: None,
         })
     }
 
@@ -262,6 +348,12 @@ impl GatewayConfig {
         for r in &self.routes {
             check_upstream(&r.upstream)?;
         }
+        for url in [&self.alert_webhook, &self.approval.webhook_url]
+            .into_iter()
+            .flatten()
+        {
+            check_webhook(url.as_str())?;
+        }
         Ok(())
     }
 
@@ -276,6 +368,17 @@ impl GatewayConfig {
             .iter()
             .filter_map(|r| r.inner(path).map(|inner| (r, inner)))
             .max_by_key(|(r, _)| r.prefix.trim_end_matches('/').len())
+    }
+}
+
+/// A webhook must be an http(s) URL with a host.
+pub fn check_webhook(url: &str) -> Result<(), GatewayError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.split('/').next().unwrap_or("").is_empty() => Ok(()),
+        _ => Err(GatewayError::InvalidWebhook),
     }
 }
 
@@ -366,6 +469,19 @@ mod tests {
         assert_eq!(c.route_for("/openaix/v1").unwrap().0.name, "quickstart");
         let cred = Credential::new("Authorization", "Bearer sk-upstream-secret".into());
         assert!(!format!("{cred:?}").contains("sk-upstream"));
+    }
+
+    #[test]
+    fn webhook_debug_hides_the_url() {
+        let w = WebhookUrl::new("https://hooks.slack.com/services/T0/B0/s3cretpath".into());
+        assert!(!format!("{w:?}").contains("s3cret"));
+        let mut c =
+            GatewayConfig::quick_start("http://h", DEFAULT_LISTEN.parse().unwrap()).unwrap();
+        c.alert_webhook = Some(w);
+        assert!(!format!("{c:?}").contains("s3cret"));
+        assert!(c.validate().is_ok());
+        c.approval.webhook_url = Some(WebhookUrl::new("ftp://x".into()));
+        assert!(matches!(c.validate(), Err(GatewayError::InvalidWebhook)));
     }
 
     #[test]

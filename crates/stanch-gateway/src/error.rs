@@ -24,6 +24,10 @@ pub enum GatewayError {
     },
     #[error("cannot build the upstream HTTP client: {0}")]
     Client(String),
+    #[error("webhook URL must be an http:// or https:// URL with a host")]
+    InvalidWebhook,
+    #[error("{0}")]
+    Audit(#[from] stanch_audit::StoreError),
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
     #[error("{0}")]
@@ -37,6 +41,8 @@ pub enum Cause {
     Policy,
     Upstream,
     Gateway,
+    /// Held for approval.
+    Approval,
 }
 
 /// A request the gateway answers itself.
@@ -48,6 +54,8 @@ pub struct Refusal {
     pub code: &'static str,
     pub message: String,
     pub cause: Cause,
+    /// Set on `stanch_approval_required` (sent as `x-stanch-approval-id`).
+    pub approval_id: Option<String>,
 }
 
 impl Refusal {
@@ -64,6 +72,7 @@ impl Refusal {
             code,
             message: message.into(),
             cause,
+            approval_id: None,
         }
     }
 
@@ -158,6 +167,56 @@ impl Refusal {
         )
     }
 
+    /// Held for approval: the id and the command an approver runs.
+    pub fn approval_required(findings: &str, id: &str, gateway: &str) -> Refusal {
+        let mut r = Refusal::new(
+            StatusCode::FORBIDDEN,
+            ErrorKind::Permission,
+            "stanch_approval_required",
+            Cause::Approval,
+            format!(
+                "stanch: request needs approval ({findings}); approval id {id}. An approver runs \
+                 `stanch approvals approve {id} --gateway {gateway}`; then retry the same request \
+                 with header X-Stanch-Approval: {id}"
+            ),
+        );
+        r.approval_id = Some(id.to_string());
+        r
+    }
+
+    /// A purpose is required on this route and none was given.
+    pub fn purpose_required(route: &str) -> Refusal {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            ErrorKind::InvalidRequest,
+            "stanch_purpose_required",
+            Cause::Client,
+            format!("stanch: route `{route}` requires a purpose: send an X-Stanch-Purpose header or metadata.purpose"),
+        )
+    }
+
+    /// A policy could not be evaluated (fail closed).
+    pub fn policy_error() -> Refusal {
+        Refusal::new(
+            StatusCode::FORBIDDEN,
+            ErrorKind::Permission,
+            "stanch_policy_error",
+            Cause::Policy,
+            "stanch: the policy could not be evaluated; refused (fail closed)",
+        )
+    }
+
+    /// The audit record could not be written (fail closed).
+    pub fn audit_unavailable() -> Refusal {
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Unavailable,
+            "stanch_audit_unavailable",
+            Cause::Gateway,
+            "stanch: the audit trail cannot be written; refused (fail closed)",
+        )
+    }
+
     /// The HTTP response in `provider`'s error format.
     pub fn response(&self, provider: Provider) -> Response {
         let body = error_json(provider, self.kind, self.code, &self.message).to_vec();
@@ -168,6 +227,13 @@ impl Refusal {
         );
         r.headers_mut()
             .insert("x-stanch-error", HeaderValue::from_static(self.code));
+        if let Some(v) = self
+            .approval_id
+            .as_deref()
+            .and_then(|id| HeaderValue::from_str(id).ok())
+        {
+            r.headers_mut().insert("x-stanch-approval-id", v);
+        }
         r
     }
 }

@@ -28,9 +28,30 @@
 //! default_action = "redact"
 //! actions = { pii = "warn", "github-pat" = "block" }
 //! role_actions.sre = { pii = "allow" }   # per role, over the route's actions
+//! require_purpose = true         # X-Stanch-Purpose header or metadata.purpose needed
+//!
+//! [audit]                        # tamper-evident audit trail (docs/audit.md)
+//! db = "audit.db"                # SQLite (WAL), relative to this file
+//! sync = "normal"                # normal: survives kill -9; full: also power loss
+//! fail_open = false              # default: no record, no answer (503)
+//! retention_days = 90            # prune hourly, keeping a verifiable checkpoint
+//!
+//! [approval]                     # require_approval holds requests
+//! wait_secs = 0                  # 0: answer 403 with the approval id at once
+//! ttl_secs = 3600
+//! approver_roles = ["approver"]
+//! webhook_url = "https://hooks.slack.com/services/…"   # told of new pending approvals
+//!
+//! [alerts]
+//! webhook_url = "https://hooks.slack.com/services/…"   # canary hits
+//!
+//! [policy]
+//! files = ["policies"]           # Rego files or directories; data.stanch.decision
 //! ```
 
-use crate::config::{AdminToken, Credential, GatewayConfig, Route};
+use crate::config::{
+    AdminToken, ApprovalSettings, AuditSettings, Credential, GatewayConfig, Route,
+};
 use crate::keys::KeyStore;
 use crate::policy::{Action, CategoryKey, RoutePolicy};
 use crate::provider::Provider;
@@ -53,6 +74,47 @@ struct RawFile {
     oidc: Option<RawOidc>,
     #[serde(default)]
     routes: Vec<RawRoute>,
+    audit: Option<RawAudit>,
+    approval: Option<RawApproval>,
+    alerts: Option<RawAlerts>,
+    policy: Option<RawPolicy>,
+}
+
+/// `[audit]` (see [`crate::audit`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    /// SQLite file, relative to this file.
+    db: PathBuf,
+    /// `normal` (default: survives a killed process) or `full` (also power loss).
+    sync: Option<String>,
+    #[serde(default)]
+    fail_open: bool,
+    retention_days: Option<u64>,
+}
+
+/// `[approval]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApproval {
+    wait_secs: Option<u64>,
+    ttl_secs: Option<u64>,
+    approver_roles: Option<Vec<String>>,
+    webhook_url: Option<String>,
+}
+
+/// `[alerts]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    webhook_url: Option<String>,
+}
+
+/// `[policy]`: Rego files (or directories of `*.rego`), relative to this file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +157,9 @@ struct RawRoute {
     #[serde(default)]
     fail_open: bool,
     restore: Option<bool>,
+    /// Refuse requests without a purpose (header or `metadata.purpose`).
+    #[serde(default)]
+    require_purpose: bool,
 }
 
 /// A config file that cannot be used; the message names the file and every
@@ -281,6 +346,15 @@ fn load_raw(
             ));
         }
     }
+    let extra = extras(
+        dir,
+        raw.audit,
+        raw.approval,
+        raw.alerts,
+        raw.policy,
+        &mut errors,
+        &mut files,
+    );
     let Some(listen) = listen else {
         return Err(FileError {
             path: path.display().to_string(),
@@ -309,6 +383,7 @@ fn load_raw(
         config.upstream_timeout = Duration::from_secs(t.max(1));
     }
     config.kill_switch = raw.kill_switch.unwrap_or(false);
+    extra.apply(&mut config);
     if errors.is_empty() {
         if let Err(e) = config.validate() {
             errors.push(e.to_string());
@@ -321,6 +396,107 @@ fn load_raw(
         });
     }
     Ok(Loaded { config, files })
+}
+
+/// What `[audit]`, `[approval]`, `[alerts]` and `[policy]` set.
+struct Extras {
+    audit: Option<AuditSettings>,
+    approval: ApprovalSettings,
+    alert_webhook: Option<crate::config::WebhookUrl>,
+    rego: Option<std::sync::Arc<stanch_audit::rego::Policy>>,
+}
+
+impl Extras {
+    fn apply(self, c: &mut GatewayConfig) {
+        c.audit = self.audit;
+        c.approval = self.approval;
+        c.alert_webhook = self.alert_webhook;
+        c.rego = self.rego;
+    }
+}
+
+fn extras(
+    dir: &Path,
+    audit: Option<RawAudit>,
+    approval: Option<RawApproval>,
+    alerts: Option<RawAlerts>,
+    policy: Option<RawPolicy>,
+    errors: &mut Vec<String>,
+    files: &mut Vec<PathBuf>,
+) -> Extras {
+    let webhook = |field: &str, url: Option<String>, errors: &mut Vec<String>| {
+        let url = url?;
+        match crate::config::check_webhook(&url) {
+            Ok(()) => Some(crate::config::WebhookUrl::new(url)),
+            Err(e) => {
+                errors.push(format!("field `{field}`: {e}"));
+                None
+            }
+        }
+    };
+    let audit = audit.map(|a| {
+        let mut s = AuditSettings::new(dir.join(&a.db));
+        if let Some(v) = &a.sync {
+            match stanch_audit::Sync::parse(v) {
+                Some(x) => s.sync = x,
+                None => errors.push(format!("field `audit.sync`: `{v}` (normal, full)")),
+            }
+        }
+        if a.retention_days == Some(0) {
+            errors.push("field `audit.retention_days`: must be at least 1".into());
+        }
+        s.fail_open = a.fail_open;
+        s.retention_days = a.retention_days;
+        s
+    });
+    let mut ap = ApprovalSettings::default();
+    if let Some(a) = approval {
+        if let Some(w) = a.wait_secs {
+            ap.wait = Duration::from_secs(w.min(3600));
+        }
+        if let Some(t) = a.ttl_secs {
+            if t == 0 {
+                errors.push("field `approval.ttl_secs`: must be at least 1".into());
+            }
+            ap.ttl = Duration::from_secs(t);
+        }
+        if let Some(r) = a.approver_roles {
+            if r.is_empty() {
+                errors.push("field `approval.approver_roles`: name at least one role".into());
+            }
+            ap.approver_roles = r;
+        }
+        ap.webhook_url = webhook("approval.webhook_url", a.webhook_url, errors);
+    }
+    let alert_webhook = alerts.and_then(|a| webhook("alerts.webhook_url", a.webhook_url, errors));
+    let rego = policy.and_then(|p| {
+        let listed: Vec<PathBuf> = p.files.iter().map(|f| dir.join(f)).collect();
+        let expanded = match stanch_audit::rego::expand(&listed) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(format!("field `policy.files`: {e}"));
+                return None;
+            }
+        };
+        if expanded.is_empty() {
+            errors.push("field `policy.files`: no .rego file".into());
+            return None;
+        }
+        files.extend(expanded.iter().cloned());
+        match stanch_audit::rego::Policy::load(&expanded) {
+            Ok(p) => Some(std::sync::Arc::new(p)),
+            Err(e) => {
+                errors.push(format!("field `policy.files`: {e}"));
+                None
+            }
+        }
+    });
+    Extras {
+        audit,
+        approval: ap,
+        alert_webhook,
+        rego,
+    }
 }
 
 const ACTIONS: &str = "allow, warn, redact, block, require_approval";
@@ -442,6 +618,7 @@ fn route(
         models: r.models,
         roles: r.roles,
         credential,
+        require_purpose: r.require_purpose,
     })
 }
 
@@ -559,6 +736,73 @@ credential_env = "STANCH_TEST_SURELY_UNSET_VAR"
             .unwrap_err()
             .to_string()
             .contains("API keys"));
+    }
+
+    #[test]
+    fn audit_approval_alerts_and_policy_tables() {
+        let d = tmp().join("audit-tables");
+        std::fs::create_dir_all(d.join("pol")).unwrap();
+        write(
+            &d.join("pol"),
+            "p.rego",
+            "package stanch\ndefault decision := {\"action\": \"allow\", \"reasons\": []}\n",
+        );
+        let base = "[[routes]]\nname = \"a\"\nprovider = \"openai\"\nupstream = \"http://h\"\nrequire_purpose = true\n";
+        let p = write(
+            &d,
+            "gw.toml",
+            &format!(
+                "{base}[audit]\ndb = \"a.db\"\nsync = \"full\"\nretention_days = 30\n\
+                 [approval]\nwait_secs = 5\nttl_secs = 60\napprover_roles = [\"lead\"]\nwebhook_url = \"https://hooks.example/x\"\n\
+                 [alerts]\nwebhook_url = \"http://127.0.0.1:9/alert\"\n[policy]\nfiles = [\"pol\"]\n"
+            ),
+        );
+        let l = load(&p, &|_| false).unwrap();
+        let c = &l.config;
+        let a = c.audit.as_ref().unwrap();
+        assert_eq!(a.db, d.join("a.db"));
+        assert_eq!(a.sync, stanch_audit::Sync::Full);
+        assert_eq!(a.retention_days, Some(30));
+        assert!(!a.fail_open);
+        assert_eq!(c.approval.wait, Duration::from_secs(5));
+        assert_eq!(c.approval.ttl, Duration::from_secs(60));
+        assert_eq!(c.approval.approver_roles, ["lead"]);
+        assert!(c.alert_webhook.is_some() && c.rego.is_some());
+        assert!(c.routes[0].require_purpose);
+        assert!(
+            l.files.contains(&d.join("pol").join("p.rego")),
+            "policy files are watched"
+        );
+        let p = write(
+            &d,
+            "bad.toml",
+            &format!(
+                "{base}[audit]\ndb = \"a.db\"\nsync = \"sometimes\"\nretention_days = 0\n\
+                 [approval]\nttl_secs = 0\napprover_roles = []\nwebhook_url = \"ftp://x\"\n\
+                 [alerts]\nwebhook_url = \"nope\"\n[policy]\nfiles = [\"missing.rego\"]\n"
+            ),
+        );
+        let e = load(&p, &|_| false).unwrap_err().to_string();
+        for field in [
+            "audit.sync",
+            "audit.retention_days",
+            "approval.ttl_secs",
+            "approval.approver_roles",
+            "approval.webhook_url",
+            "alerts.webhook_url",
+            "policy.files",
+        ] {
+            assert!(e.contains(field), "{field}: {e}");
+        }
+        let p = write(
+            &d,
+            "unknown.toml",
+            &format!("{base}[audit]\ndb = \"a\"\nsink = 1\n"),
+        );
+        assert!(load(&p, &|_| false)
+            .unwrap_err()
+            .to_string()
+            .contains("sink"));
     }
 
     #[test]

@@ -28,11 +28,17 @@ impl Direction {
     }
 }
 
-/// Counts of findings by (rule id, category, action).
+/// Counts of findings by (rule id, category, action), and a few keyed
+/// fingerprints per rule for the audit trail (never values).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     pub counts: BTreeMap<(String, &'static str, Action), u64>,
+    /// Rule id → distinct keyed fingerprints, at most [`MAX_FINGERPRINTS`].
+    pub fingerprints: BTreeMap<String, Vec<String>>,
 }
+
+/// Fingerprints kept per rule and request.
+pub const MAX_FINGERPRINTS: usize = 4;
 
 impl Tally {
     pub fn add(&mut self, rule: &str, category: Category, action: Action) {
@@ -45,6 +51,26 @@ impl Tally {
     pub fn merge(&mut self, other: &Tally) {
         for (k, n) in &other.counts {
             *self.counts.entry(k.clone()).or_default() += n;
+        }
+        for (rule, fps) in &other.fingerprints {
+            for fp in fps {
+                self.add_fingerprint(rule, fp.clone());
+            }
+        }
+    }
+
+    /// Whether another fingerprint of `rule` would be kept.
+    pub fn wants_fingerprint(&self, rule: &str) -> bool {
+        self.fingerprints
+            .get(rule)
+            .map_or(true, |v| v.len() < MAX_FINGERPRINTS)
+    }
+
+    /// Keeps `fp` (a keyed fingerprint) for `rule`, up to the cap.
+    pub fn add_fingerprint(&mut self, rule: &str, fp: String) {
+        let v = self.fingerprints.entry(rule.to_string()).or_default();
+        if v.len() < MAX_FINGERPRINTS && !v.contains(&fp) {
+            v.push(fp);
         }
     }
 
@@ -177,6 +203,28 @@ impl Engine {
         }
     }
 
+    /// Adds keyed fingerprints of `findings` in `text` (those not allowed)
+    /// to `tally`, a few per rule. The value is read only to be hashed.
+    pub fn fingerprint(
+        &self,
+        policy: &RoutePolicy,
+        dir: Direction,
+        text: &[u8],
+        findings: &[Finding],
+        tally: &mut Tally,
+    ) {
+        let db = self.redactor.db();
+        for f in findings {
+            let id = db.rule(f.rule).id();
+            if !tally.wants_fingerprint(id) || self.action(policy, f, dir) == Action::Allow {
+                continue;
+            }
+            if let Some(v) = text.get(f.start..f.end.min(text.len())) {
+                tally.add_fingerprint(id, self.redactor.key().fingerprint(id, v));
+            }
+        }
+    }
+
     /// Tallies `findings` and keeps in `redact` those to be redacted.
     pub fn decide(
         &self,
@@ -253,6 +301,7 @@ impl Engine {
                 continue;
             }
             self.decide(policy, dir, &found, &mut redact, &mut tally);
+            self.fingerprint(policy, dir, &joined, &found, &mut tally);
             if redact.is_empty() {
                 continue;
             }
@@ -357,6 +406,17 @@ pub(crate) mod tests {
             "{out}"
         );
         assert_eq!(t.by_action(Action::Redact).get("github-pat"), Some(&3));
+        // One distinct value: one keyed fingerprint, never the value.
+        let fps = &t.fingerprints["github-pat"];
+        assert_eq!(fps.len(), 1);
+        assert_eq!(
+            fps[0],
+            engine()
+                .redactor()
+                .key()
+                .fingerprint("github-pat", GH.as_bytes())
+        );
+        assert!(!format!("{t:?}").contains(GH));
         assert!(!t.refuses());
         // Still valid JSON of the same shape.
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();

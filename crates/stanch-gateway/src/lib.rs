@@ -21,10 +21,19 @@
 //!   [`keys`]: gateway API keys (only hashes stored); [`oidc`]: JWTs
 //!   verified against a JWKS file.
 //! - [`json`]: an order-preserving JSON value; [`metrics`]: Prometheus.
+//! - [`audit`]: every decision becomes a record in the tamper-evident
+//!   store (stanch-audit) before the answer is released; [`approval`]:
+//!   `require_approval` holds requests until an approver decides;
+//!   [`admin`]: `/admin/approvals` for approvers. Rego policies
+//!   (stanch-audit's `rego`) are combined with the built-in actions in the
+//!   request body phase, most restrictive winning.
 //!
 //! The engine and redactor (stanch-engine, stanch-redact) stay synchronous;
 //! request bodies are scanned on tokio's blocking pool.
 
+pub mod admin;
+pub mod approval;
+pub mod audit;
 pub mod config;
 pub mod error;
 pub mod file;
@@ -41,7 +50,7 @@ pub mod server;
 pub mod sse;
 pub mod walk;
 
-pub use config::{AdminToken, Credential, GatewayConfig, Route};
+pub use config::{AdminToken, ApprovalSettings, AuditSettings, Credential, GatewayConfig, Route};
 pub use error::GatewayError;
 pub use inspect::Engine;
 pub use policy::{Action, RoutePolicy};

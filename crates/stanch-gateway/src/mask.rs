@@ -225,6 +225,12 @@ impl TextMasker {
             if f.start >= done {
                 let rule = db.rule(f.rule);
                 cx.tally.add(rule.id(), rule.category(), *a);
+                if cx.tally.wants_fingerprint(rule.id()) {
+                    if let Some(v) = self.buf.get(f.start..f.end.min(len)) {
+                        let fp = cx.engine.redactor().key().fingerprint(rule.id(), v);
+                        cx.tally.add_fingerprint(rule.id(), fp);
+                    }
+                }
             }
             if *a == Action::Redact {
                 self.redact.push(Finding {

@@ -18,6 +18,8 @@ pub struct Metrics {
     pub scan_latency: HistogramVec,
     pub upstream_errors: IntCounterVec,
     pub open_streams: IntGauge,
+    /// Audit records that could not be written.
+    pub audit_errors: prometheus::IntCounter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -83,6 +85,11 @@ impl Metrics {
         registry.register(Box::new(scan_latency.clone()))?;
         registry.register(Box::new(upstream_errors.clone()))?;
         registry.register(Box::new(open_streams.clone()))?;
+        let audit_errors = prometheus::IntCounter::new(
+            "stanch_audit_errors_total",
+            "Audit records that could not be written",
+        )?;
+        registry.register(Box::new(audit_errors.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -92,6 +99,7 @@ impl Metrics {
             scan_latency,
             upstream_errors,
             open_streams,
+            audit_errors,
         })
     }
 

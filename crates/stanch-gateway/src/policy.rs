@@ -21,7 +21,8 @@ pub enum Action {
     Redact,
     /// The whole request is refused.
     Block,
-    /// Refused until approvals exist (behaves as block for now).
+    /// Held until an approver approves it (needs an audit store; see
+    /// [`crate::approval`]).
     RequireApproval,
 }
 
@@ -44,6 +45,18 @@ impl Action {
             Action::Redact => "redact",
             Action::Block => "block",
             Action::RequireApproval => "require_approval",
+        }
+    }
+
+    /// How restrictive: allow < warn < redact < require_approval < block
+    /// (when several apply to one request, the highest wins).
+    pub fn rank(self) -> u8 {
+        match self {
+            Action::Allow => 0,
+            Action::Warn => 1,
+            Action::Redact => 2,
+            Action::RequireApproval => 3,
+            Action::Block => 4,
         }
     }
 
@@ -160,5 +173,9 @@ mod tests {
             assert_eq!(Action::parse(a.as_str()), Some(a));
         }
         assert_eq!(Action::parse("drop"), None);
+        assert!(Action::Block.rank() > Action::RequireApproval.rank());
+        assert!(Action::RequireApproval.rank() > Action::Redact.rank());
+        assert!(Action::Redact.rank() > Action::Warn.rank());
+        assert!(Action::Warn.rank() > Action::Allow.rank());
     }
 }

@@ -11,7 +11,15 @@
 //! A phase either hands on or returns a [`Refusal`]; refusals become
 //! responses in one place ([`Refusal::response`]). The log phase records
 //! route, status, decision, rule ids and counts, never bodies or headers.
+//!
+//! With an audit store, every answer waits for its audit record to be
+//! committed ([`crate::audit`]); streams get theirs before the first byte
+//! and an outcome record before their last bytes. Every response carries
+//! `x-stanch-request-id`. Rego policies are evaluated with the scan (on
+//! the blocking pool) and combined with the built-in actions, most
+//! restrictive winning (allow < warn < redact < require_approval < block).
 
+use crate::audit::{clean_label, record, rego_input};
 use crate::config::{GatewayConfig, Route};
 use crate::error::{Cause, Refusal};
 use crate::inspect::{describe, Direction, Tally};
@@ -31,8 +39,27 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What the phases learn about one request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
+    /// Random id, sent back as `x-stanch-request-id` and audited.
+    pub request_id: String,
+    /// Caller's name for the audit trail (`anonymous` without keys/OIDC).
+    pub principal: String,
+    pub roles: Vec<String>,
+    /// Model named by the request (redacted, capped).
+    pub model: String,
+    /// Stated purpose (header or `metadata.purpose`; redacted, capped).
+    pub purpose: String,
+    /// `X-Stanch-Approval` of a retry.
+    pub approval_header: Option<String>,
+    /// The approval this request created or used.
+    pub approval_id: String,
+    pub request_bytes: u64,
+    pub response_bytes: u64,
+    /// SHA-256 of the body as received.
+    pub body_sha256: String,
+    /// Policy (Rego) reasons.
+    pub reasons: Vec<String>,
     /// The config this request runs under (a reload does not change it).
     pub cfg: Arc<GatewayConfig>,
     /// Index of the route in `cfg.routes`, once matched.
@@ -67,6 +94,17 @@ pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
     };
     let route = route_index.map(|i| &cfg.routes[i]);
     let mut cx = Ctx {
+        request_id: crate::audit::request_id(),
+        principal: "anonymous".into(),
+        roles: Vec::new(),
+        model: String::new(),
+        purpose: String::new(),
+        approval_header: None,
+        approval_id: String::new(),
+        request_bytes: 0,
+        response_bytes: 0,
+        body_sha256: String::new(),
+        reasons: Vec::new(),
         route: route.map_or_else(|| "-".to_string(), |r| r.name.clone()),
         provider: route
             .and_then(|r| r.provider_for(&path))
@@ -84,7 +122,7 @@ pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
         stream: false,
         cfg,
     };
-    match run(&s, &mut cx, req).await {
+    let mut resp = match run(&s, &mut cx, req).await {
         Ok(resp) => resp,
         Err(refusal) => {
             cx.decision = match refusal.cause {
@@ -92,12 +130,30 @@ pub async fn handle(State(s): State<Arc<AppState>>, req: Request) -> Response {
                 Cause::Client => "refused",
                 Cause::Upstream => "upstream_error",
                 Cause::Gateway => "unavailable",
+                Cause::Approval => "approval_required",
             };
+            cx.reasons.push(refusal.code.to_string());
             let resp = refusal.response(cx.provider);
+            cx.response_bytes = body_len(&resp);
             log(&s, &cx, resp.status());
             resp
         }
+    };
+    // Streams were recorded before their first byte.
+    if !cx.stream {
+        if let Err(r) = record(&s, &cx, "request", resp.status().as_u16(), "").await {
+            resp = r.response(cx.provider);
+        }
     }
+    if let Ok(v) = HeaderValue::from_str(&cx.request_id) {
+        resp.headers_mut().insert("x-stanch-request-id", v);
+    }
+    resp
+}
+
+fn body_len(resp: &Response) -> u64 {
+    use axum::body::HttpBody;
+    resp.body().size_hint().exact().unwrap_or(0)
 }
 
 /// Error format for a path no route serves.
@@ -130,7 +186,10 @@ fn presented_key(h: &HeaderMap) -> Option<&[u8]> {
 }
 
 /// Who presents this request: a gateway API key (`stk_…`) or an OIDC token.
-fn authenticate(cfg: &GatewayConfig, h: &HeaderMap) -> Result<crate::keys::Identity, Refusal> {
+pub(crate) fn authenticate(
+    cfg: &GatewayConfig,
+    h: &HeaderMap,
+) -> Result<crate::keys::Identity, Refusal> {
     let Some(presented) = presented_key(h) else {
         return Err(Refusal::unauthenticated("no credential"));
     };
@@ -153,9 +212,23 @@ fn authenticate(cfg: &GatewayConfig, h: &HeaderMap) -> Result<crate::keys::Ident
 
 /// Phase 1: identity and role, kill switch, declared size and encoding.
 fn request_filter(s: &AppState, cx: &mut Ctx, route: &Route, req: &Request) -> Result<(), Refusal> {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    cx.approval_header = header("x-stanch-approval")
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    if let Some(p) = header("x-stanch-purpose") {
+        cx.purpose = p;
+    }
     if cx.cfg.authenticates() {
         let id = authenticate(&cx.cfg, req.headers())?;
         cx.identity = Some(id.name.clone());
+        cx.principal = id.name.clone();
+        cx.roles = id.roles.clone();
         if let Some(p) = route.role_policy(&id.roles) {
             cx.policy = Arc::new(p.clone());
         }
@@ -209,7 +282,14 @@ async fn request_body(
         }
     })?;
     let policy = cx.policy.clone();
+    cx.request_bytes = bytes.len() as u64;
+    cx.body_sha256 = stanch_audit::chain::sha256_hex(&bytes);
+    // Client text kept in the record: redacted, capped, no control bytes.
+    cx.purpose = clean_label(s, &cx.purpose, 200);
     if bytes.is_empty() {
+        if route.require_purpose && cx.purpose.is_empty() {
+            return Err(Refusal::purpose_required(&route.name));
+        }
         return Ok((bytes, None));
     }
     // Whatever the declared content type: what parses is scanned, what
@@ -233,6 +313,21 @@ async fn request_body(
             .collect(),
         _ => Vec::new(),
     };
+    cx.model = clean_label(
+        s,
+        models.iter().flatten().next().copied().unwrap_or(""),
+        100,
+    );
+    if cx.purpose.is_empty() {
+        let p = doc
+            .get("metadata")
+            .and_then(|m| m.str_at("purpose"))
+            .unwrap_or("");
+        cx.purpose = clean_label(s, p, 200);
+    }
+    if route.require_purpose && cx.purpose.is_empty() {
+        return Err(Refusal::purpose_required(&route.name));
+    }
     let models_ok = if models.is_empty() {
         route.allows_model(None)
     } else {
@@ -250,6 +345,15 @@ async fn request_body(
     let state = s.clone();
     let provider = cx.provider;
     let scan_start = Instant::now();
+    let rego = cx.cfg.rego.clone();
+    let who = (
+        cx.principal.clone(),
+        cx.roles.clone(),
+        cx.route.clone(),
+        cx.model.clone(),
+        cx.purpose.clone(),
+        bytes.len(),
+    );
     let scan = move || {
         let mut doc = doc;
         let mut map = policy.restore.then(RestoreMap::new);
@@ -260,14 +364,15 @@ async fn request_body(
             &mut doc,
             map.as_mut(),
         );
-        (doc, map, tally)
+        let decision = rego.map(|p| p.evaluate(&rego_input(&state, &who, &tally)));
+        (doc, map, (tally, decision))
     };
     let scanned = off_runtime(bytes.len(), scan).await;
     s.metrics
         .scan_latency
         .with_label_values(&["request"])
         .observe(scan_start.elapsed().as_secs_f64());
-    let (doc, map, tally) = scanned.map_err(|_| {
+    let (doc, map, (tally, rego)) = scanned.map_err(|_| {
         Refusal::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::Internal,
@@ -278,14 +383,60 @@ async fn request_body(
     })?;
     s.metrics.record_findings(Direction::Request, &tally);
     cx.request_findings = tally;
-    if cx.request_findings.refuses() {
-        return Err(Refusal::blocked(&cx.request_findings.describe_refusal()));
+    let builtin = cx
+        .request_findings
+        .counts
+        .keys()
+        .map(|(_, _, a)| *a)
+        .max_by_key(|a| a.rank())
+        .unwrap_or(Action::Allow);
+    let by_policy = match rego {
+        None => Action::Allow,
+        Some(Err(e)) => {
+            tracing::error!(error = %e, route = %cx.route, "policy evaluation failed; refused (fail closed)");
+            cx.reasons.push("policy_error".into());
+            return Err(Refusal::policy_error());
+        }
+        Some(Ok(d)) => {
+            cx.reasons
+                .extend(d.reasons.iter().map(|r| format!("policy: {r}")));
+            // `evaluate` only answers known actions.
+            Action::parse(&d.action).unwrap_or(Action::Block)
+        }
+    };
+    let combined = if by_policy.rank() > builtin.rank() {
+        by_policy
+    } else {
+        builtin
+    };
+    let mut what = cx.request_findings.describe_refusal();
+    if by_policy == combined && by_policy.refuses() {
+        let reasons = cx.reasons.join("; ");
+        what = if what.is_empty() {
+            reasons
+        } else {
+            format!("{what}; {reasons}")
+        };
+    }
+    if what.is_empty() {
+        what = "policy".into();
+    }
+    match combined {
+        Action::Block => return Err(Refusal::blocked(&what)),
+        Action::RequireApproval => {
+            crate::approval::hold(s, cx, route, &bytes, &what).await?;
+            cx.decision = "approved";
+        }
+        Action::Warn if by_policy == Action::Warn => cx.decision = "warned",
+        _ => {}
     }
     if cx.request_findings.count(Action::Redact) > 0 {
-        cx.decision = "redacted";
+        if cx.decision == "pass" {
+            cx.decision = "redacted";
+        }
         Ok((Bytes::from(doc.to_vec()), map))
     } else {
-        if cx.request_findings.count(Action::Warn) > 0 {
+        if cx.request_findings.count(Action::Warn) > 0 && cx.decision == "pass" {
             cx.decision = "warned";
         }
         Ok((bytes, map))
@@ -305,6 +456,10 @@ const DROP_REQUEST: &[&str] = &[
     "transfer-encoding",
     "upgrade",
     "accept-encoding",
+    // stanch's own request headers (a purpose is client text, never scanned
+    // on its way upstream: it stays here).
+    "x-stanch-purpose",
+    "x-stanch-approval",
 ];
 
 /// Response headers not passed back.
@@ -466,6 +621,7 @@ async fn response(
     }
     if is_sse {
         cx.stream = true;
+        record(s, cx, "request", status.as_u16(), "open").await?;
         s.metrics
             .latency
             .with_label_values(&[&cx.route])
@@ -520,6 +676,7 @@ async fn response(
         .observe(scan_start.elapsed().as_secs_f64());
     s.metrics.record_findings(Direction::Response, &tally);
     cx.response_findings = tally;
+    cx.response_bytes = masked.len() as u64;
     let resp = out.body(Body::from(masked)).map_err(|_| internal())?;
     s.metrics
         .latency
@@ -594,6 +751,8 @@ fn scan_response(
             let mut redact = Vec::new();
             s.engine
                 .decide(policy, Direction::Response, &found, &mut redact, &mut tally);
+            s.engine
+                .fingerprint(policy, Direction::Response, &body, &found, &mut tally);
             let mut out = Vec::with_capacity(body.len());
             if redact.is_empty()
                 || s.engine
@@ -613,22 +772,11 @@ fn scan_response(
 }
 
 fn take_ctx(cx: &mut Ctx) -> Ctx {
-    Ctx {
-        cfg: cx.cfg.clone(),
-        route_index: cx.route_index,
-        identity: cx.identity.clone(),
-        policy: cx.policy.clone(),
-        route: cx.route.clone(),
-        provider: cx.provider,
-        method: cx.method.clone(),
-        path: cx.path.clone(),
-        start: cx.start,
-        request_findings: std::mem::take(&mut cx.request_findings),
-        response_findings: Tally::default(),
-        decision: cx.decision,
-        upstream_status: cx.upstream_status,
-        stream: true,
-    }
+    let mut c = cx.clone();
+    c.request_findings = std::mem::take(&mut cx.request_findings);
+    c.response_findings = Tally::default();
+    c.stream = true;
+    c
 }
 
 /// Relays an event stream through an [`SseRewriter`] in its own task; the
@@ -652,6 +800,7 @@ fn relay_stream(
         let timeout = cfg.upstream_timeout;
         let mut out = Vec::new();
         let mut scan_time = Duration::ZERO;
+        let mut sent = 0u64;
         let ending: Option<(ErrorKind, &'static str, &'static str)> = loop {
             let next = tokio::select! {
                 biased;
@@ -668,12 +817,10 @@ fn relay_stream(
                     ))
                 }
                 Ok(None) => {
+                    // The last bytes wait for the outcome record (below).
                     let t = Instant::now();
                     rw.finish(&mut out);
                     scan_time += t.elapsed();
-                    if !out.is_empty() {
-                        let _ = tx.send(Ok(Bytes::from(std::mem::take(&mut out)))).await;
-                    }
                     break None;
                 }
                 Ok(Some(Err(_))) => {
@@ -694,6 +841,7 @@ fn relay_stream(
                             "stanch: the upstream sent an oversized event",
                         ));
                     }
+                    sent += out.len() as u64;
                     if !out.is_empty()
                         && tx
                             .send(Ok(Bytes::from(std::mem::take(&mut out))))
@@ -706,11 +854,14 @@ fn relay_stream(
                 }
             }
         };
-        if let Some((kind, code, message)) = ending {
-            // Held-back text is dropped, not flushed: the stream is broken
-            // and a tail may be half a secret.
-            let ev = provider::error_event(cx.provider, kind, code, message);
-            let _ = tx.send(Ok(Bytes::from(ev))).await;
+        // What is still to send: the held-back tail of a complete stream,
+        // or an error event. Held-back text of a broken stream is dropped,
+        // not flushed: the stream is broken and a tail may be half a secret.
+        let last = match ending {
+            Some((kind, code, message)) => provider::error_event(cx.provider, kind, code, message),
+            None => std::mem::take(&mut out),
+        };
+        if let Some((_, code, _)) = ending {
             cx.decision = match code {
                 "stanch_kill_switch" => "killed",
                 _ => "upstream_error",
@@ -734,6 +885,30 @@ fn relay_stream(
         s.metrics.record_findings(Direction::Response, &rw.tally);
         cx.response_findings = std::mem::take(&mut rw.tally);
         drop(rw);
+        let outcome = match cx.decision {
+            "client_gone" => "client_gone",
+            "killed" => "killed",
+            "upstream_error" => "upstream_error",
+            _ => "complete",
+        };
+        cx.response_bytes = sent + last.len() as u64;
+        // The outcome record is committed before the last bytes go out.
+        let recorded = record(&s, &cx, "outcome", status.as_u16(), outcome).await;
+        if outcome != "client_gone" {
+            let last = match recorded {
+                Ok(()) => last,
+                // Fail closed: the stream ends with an error instead.
+                Err(_) => provider::error_event(
+                    cx.provider,
+                    ErrorKind::Unavailable,
+                    "stanch_audit_unavailable",
+                    "stanch: the audit trail cannot be written; stream cut",
+                ),
+            };
+            if !last.is_empty() {
+                let _ = tx.send(Ok(Bytes::from(last))).await;
+            }
+        }
         s.metrics.open_streams.dec();
         log(&s, &cx, status);
     });

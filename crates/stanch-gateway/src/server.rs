@@ -29,6 +29,9 @@ pub struct AppState {
     pub client: reqwest::Client,
     pub metrics: Metrics,
     kill: watch::Sender<bool>,
+    /// The audit store, if one is configured (swapped by a reload that
+    /// names another one; never dropped by a reload).
+    audit: std::sync::RwLock<Option<crate::audit::Sink>>,
 }
 
 impl AppState {
@@ -44,6 +47,21 @@ impl AppState {
         match self.config.write() {
             Ok(mut g) => *g = c,
             Err(poisoned) => *poisoned.into_inner() = c,
+        }
+    }
+
+    /// The audit store in use, if any.
+    pub fn audit(&self) -> Option<crate::audit::Sink> {
+        match self.audit.read() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_audit(&self, a: crate::audit::Sink) {
+        match self.audit.write() {
+            Ok(mut g) => *g = Some(a),
+            Err(poisoned) => *poisoned.into_inner() = Some(a),
         }
     }
 
@@ -105,6 +123,13 @@ impl Gateway {
             .build()
             .map_err(|e| GatewayError::Client(e.to_string()))?;
         let (kill, _) = watch::channel(config.kill_switch);
+        let audit = match &config.audit {
+            Some(a) => Some(Arc::new(crate::audit::AuditSink::open(
+                a.clone(),
+                engine.redactor().key(),
+            )?)),
+            None => None,
+        };
         Ok(Gateway {
             reload: None,
             state: Arc::new(AppState {
@@ -113,6 +138,7 @@ impl Gateway {
                 client,
                 metrics: Metrics::new()?,
                 kill,
+                audit: std::sync::RwLock::new(audit),
             }),
         })
     }
@@ -153,10 +179,35 @@ impl Gateway {
         if let (Some(n), Some(o)) = (new.oidc.as_mut(), old.oidc.as_ref()) {
             n.adopt(o);
         }
+        // The audit store is reopened only when its settings change; a
+        // file that names none keeps the running one (turning the audit
+        // trail off needs a restart).
+        let running = self.state.audit();
+        match (&new.audit, &running) {
+            (Some(want), Some(have)) if *want == have.settings => {}
+            (Some(want), _) => {
+                let sink =
+                    crate::audit::AuditSink::open(want.clone(), self.state.engine.redactor().key())
+                        .map_err(|e| FileError {
+                            path: path.display().to_string(),
+                            errors: vec![format!("field `audit.db`: {e}")],
+                        })?;
+                self.state.set_audit(Arc::new(sink));
+            }
+            (None, Some(have)) => new.audit = Some(have.settings.clone()),
+            (None, None) => {}
+        }
         if new.kill_switch {
             self.kill_switch().set(true);
         }
         tracing::info!(routes = new.routes.len(), "gateway config reloaded");
+        if let Some(sink) = self.state.audit() {
+            let mut r = stanch_audit::Record::new("admin");
+            r.principal = "config".into();
+            r.decision = "config_reloaded".into();
+            r.detail = format!("{} routes from {}", new.routes.len(), path.display());
+            sink.append_detached(r);
+        }
         self.state.set_config(new);
         Ok(loaded.files)
     }
@@ -168,6 +219,9 @@ impl Gateway {
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics))
             .route("/admin/kill-switch", post(admin_kill).get(admin_kill_get))
+            .route("/admin/approvals", get(crate::admin::list))
+            .route("/admin/approvals/{id}", get(crate::admin::show))
+            .route("/admin/approvals/{id}/{verb}", post(crate::admin::decide))
             .fallback(any(proxy::handle))
             .with_state(self.state.clone())
     }
@@ -187,6 +241,7 @@ impl Gateway {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), GatewayError> {
+        tokio::spawn(retention(self.state.clone()));
         let app = self
             .router()
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -224,6 +279,24 @@ impl Gateway {
             }
             self.serve(listener, shutdown_signal()).await
         })
+    }
+}
+
+/// Prunes audit records past `retention_days`, at start and hourly.
+async fn retention(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let Some(sink) = state.audit() else { continue };
+        let Some(days) = sink.settings.retention_days else {
+            continue;
+        };
+        let cutoff = stanch_audit::record::now_ms().saturating_sub(days * 86_400_000);
+        match sink.call(move |s| s.prune(cutoff, "retention")).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(pruned = n, days, "audit records pruned"),
+            Err(e) => tracing::error!(error = %e, "audit pruning failed"),
+        }
     }
 }
 
@@ -357,7 +430,7 @@ async fn metrics(State(s): State<Arc<AppState>>) -> Response {
 
 /// Admin requests: with an admin token configured, `Authorization: Bearer
 /// TOKEN` is required; without one, only loopback peers are answered.
-fn admin_allowed(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+pub(crate) fn admin_allowed(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
     match &s.config().admin_token {
         Some(t) => headers
             .get(header::AUTHORIZATION)
@@ -367,7 +440,7 @@ fn admin_allowed(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) ->
     }
 }
 
-fn peer_of(req: &Request) -> Option<SocketAddr> {
+pub(crate) fn peer_of(req: &Request) -> Option<SocketAddr> {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0)
@@ -388,6 +461,20 @@ async fn admin_kill(State(s): State<Arc<AppState>>, req: Request) -> Response {
         _ => return (StatusCode::BAD_REQUEST, "body: on or off\n").into_response(),
     };
     KillSwitch(s.clone()).set(engaged);
+    if let Some(sink) = s.audit() {
+        let mut r = stanch_audit::Record::new("admin");
+        r.principal = "admin".into();
+        r.decision = if engaged {
+            "kill_switch_on"
+        } else {
+            "kill_switch_off"
+        }
+        .into();
+        r.detail = "POST /admin/kill-switch".into();
+        if let Err(e) = sink.append(r).await {
+            tracing::error!(error = %e, "kill switch change not audited");
+        }
+    }
     kill_state(engaged)
 }
 

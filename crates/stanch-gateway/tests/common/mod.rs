@@ -25,6 +25,8 @@ pub const REGISTERED: &str = "hunter2-registered-Secret-Value";
 pub struct Seen {
     pub bodies: Vec<String>,
     pub auth: Vec<String>,
+    /// Names of every request header received.
+    pub header_names: Vec<String>,
 }
 
 pub type Shared = Arc<Mutex<Seen>>;
@@ -43,6 +45,7 @@ pub async fn fake(State(seen): State<Shared>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let names: Vec<String> = req.headers().keys().map(|k| k.to_string()).collect();
     let body = axum::body::to_bytes(req.into_body(), 1 << 24)
         .await
         .unwrap();
@@ -56,6 +59,7 @@ pub async fn fake(State(seen): State<Shared>, req: Request) -> Response {
         let mut s = seen.lock().unwrap();
         s.bodies.push(body);
         s.auth.push(auth);
+        s.header_names.extend(names);
     }
     let answer = format!("Token {PLANT} and {pseudo} ok.");
     match mode.as_str() {
