@@ -234,6 +234,18 @@ impl Store {
         &self.path
     }
 
+    /// Stops this connection from checkpointing the WAL at commit time
+    /// (SQLite's default after 1000 pages). A checkpoint writes the pages
+    /// back into the database file and syncs it, which can take tens of
+    /// milliseconds; the writer thread would hold every waiting answer that
+    /// long. [`Writer::start`](crate::writer::Writer::start) checkpoints
+    /// from a thread of its own instead.
+    pub(crate) fn no_autocheckpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|e| self.err(e))
+    }
+
     pub fn chain(&self) -> &Chain {
         &self.chain
     }

@@ -34,12 +34,24 @@ impl std::fmt::Debug for Writer {
 const MAX_BATCH: usize = 512;
 
 impl Writer {
-    /// Starts the thread that owns `store`.
+    /// Starts the thread that owns `store`, and a second one that
+    /// checkpoints its WAL in the background (PASSIVE: never blocks the
+    /// writer; see [`Store::no_autocheckpoint`]).
     pub fn start(store: Store) -> std::io::Result<Writer> {
         let (tx, rx) = mpsc::channel::<Job>();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if store.no_autocheckpoint().is_ok() {
+            let (path, done) = (store.path().to_path_buf(), done.clone());
+            std::thread::Builder::new()
+                .name("stanch-audit-checkpoint".into())
+                .spawn(move || checkpoints(&path, &done))?;
+        }
         std::thread::Builder::new()
             .name("stanch-audit-writer".into())
-            .spawn(move || run(store, rx))?;
+            .spawn(move || {
+                run(store, rx);
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+            })?;
         Ok(Writer { tx })
     }
 
@@ -77,6 +89,24 @@ fn run(mut store: Store, rx: mpsc::Receiver<Job>) {
         }
         flush(&mut store, &mut pending);
     }
+}
+
+/// How often the background thread checkpoints the WAL.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Copies committed WAL frames into the database file until `done`. A
+/// failure is logged by the caller's next verify, not here: the records are
+/// safe in the WAL either way.
+fn checkpoints(path: &std::path::Path, done: &std::sync::atomic::AtomicBool) {
+    let Ok(conn) = rusqlite::Connection::open(path) else {
+        return;
+    };
+    let _ = conn.busy_timeout(std::time::Duration::from_millis(100));
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
 }
 
 fn flush(store: &mut Store, pending: &mut Vec<(Record, Reply<u64>)>) {
