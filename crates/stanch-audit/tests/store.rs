@@ -329,6 +329,34 @@ fn writer_group_commits_and_answers_each() {
     assert_eq!(rx.recv().unwrap().unwrap(), 400);
 }
 
+/// The writer's connection does not checkpoint at commit time (a
+/// checkpoint syncs the database file and would hold every waiting
+/// answer); a background thread copies the WAL into the database file.
+#[test]
+fn wal_is_checkpointed_in_the_background() {
+    let (_d, p) = fresh(0);
+    let size = || std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+    let w = Writer::start(Store::open(&p, key(), Sync::Normal).unwrap()).unwrap();
+    let before = size();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for i in 0..1500 {
+        let tx = tx.clone();
+        w.append(rec(i), Box::new(move |r| tx.send(r.unwrap()).unwrap()));
+    }
+    drop(tx);
+    assert_eq!(rx.iter().count(), 1500);
+    // Only a checkpoint grows the database file in WAL mode.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while size() <= before + 64 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint: database file still {} bytes",
+            size()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn query_filters() {
     let (_d, p) = fresh(6);
