@@ -18,8 +18,8 @@
 //!     sustained throughput. Prints one JSON line.
 //! loadgen body
 //!     Prints the default 8 KB chat-completion body (log text carrying a
-//!     GitHub token, an AWS key pair, a bearer token, a Postgres URL with a
-//!     password, emails and a card number).
+//!     GitHub token in a URL, an AWS key pair, a bearer JWT, a Postgres URL
+//!     with a password, an email and a card number).
 //! ```
 //!
 //! Written here rather than using an off-the-shelf HTTP load tool because
@@ -65,10 +65,10 @@ fn default_body() -> String {
     ];
     let secrets = [
         "2026-12-04T10:15:03.007Z ERROR git: clone failed: https://x-access-token:ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789@github.com/acme/api.git",
-        "2026-12-04T10:15:03.112Z DEBUG aws: using AWS_ACCESS_KEY_ID=AKIAQ4EXAMPLE7Z3NFQW AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+        "2026-12-04T10:15:03.112Z DEBUG aws: using AWS_ACCESS_KEY_ID=AKIAQ4R7Z3NFQWJ2M5XT AWS_SECRET_ACCESS_KEY=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",
         "2026-12-04T10:15:03.250Z DEBUG http: > Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1LTQyIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmU",
         "2026-12-04T10:15:03.391Z ERROR db: connect postgres://orders:S3cr3t-Pa55w0rd@db.internal:5432/orders failed: timeout",
-        "2026-12-04T10:15:03.420Z INFO  billing: charge failed for jane.doe@example.com card=4111 1111 1111 1111",
+        "2026-12-04T10:15:03.420Z INFO  billing: charge failed for jane.doe@acme-corp.io card=4111 1111 1111 1111",
     ];
     let mut i = 0;
     while log.len() < 7700 {
