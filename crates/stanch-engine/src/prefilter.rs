@@ -14,7 +14,10 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
-const LANES: usize = 4;
+/// Walkers in lockstep. The built-in pack's DFA (~1,050 keywords, ~3.6 MB)
+/// does not fit in L2, so more independent chains hide more load latency:
+/// 8 lanes measured ~4 % faster than 4 on the whole sparse redact.
+const LANES: usize = 8;
 /// Below this, one walker: splitting does not pay.
 const MIN_SPLIT: usize = 16 * 1024;
 
