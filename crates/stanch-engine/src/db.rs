@@ -59,6 +59,8 @@ pub struct Rule {
     validator: Option<Validator>,
     allow: Vec<LazyRegex>,
     stopwords: Vec<Vec<u8>>,
+    deny_value: Option<LazyRegex>,
+    deny_key: Option<LazyRegex>,
 }
 
 #[derive(Debug)]
@@ -151,6 +153,8 @@ impl Rule {
 pub struct Scratch {
     caches: Vec<Option<meta::Cache>>,
     caps: Vec<Option<Captures>>,
+    /// Caches of the rules' `deny_value` and `deny_key` regexes.
+    deny_caches: Vec<[Option<meta::Cache>; 2]>,
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
     found: Vec<Finding>,
@@ -171,6 +175,7 @@ impl Scratch {
         if self.caches.len() < n {
             self.caches.resize_with(n, || None);
             self.caps.resize_with(n, || None);
+            self.deny_caches.resize_with(n, || [None, None]);
         }
     }
 }
@@ -263,6 +268,19 @@ impl RuleDb {
                 }
                 allow.push(lazy);
             }
+            let mut deny = |field: &str, pat: &Option<String>| {
+                pat.as_ref().map(|d| {
+                    let lazy = LazyRegex::new(d, Some(&SecretGroup::Index(0)));
+                    if !spec.builtin {
+                        if let Err((_, e)) = lazy.force() {
+                            p.push((field.into(), e));
+                        }
+                    }
+                    lazy
+                })
+            };
+            let deny_value = deny("deny_value", &spec.deny_value);
+            let deny_key = deny("deny_key", &spec.deny_key);
             let stopwords = spec
                 .allow_stopwords
                 .iter()
@@ -277,6 +295,8 @@ impl RuleDb {
                         validator,
                         allow,
                         stopwords,
+                        deny_value,
+                        deny_key,
                     });
                     continue;
                 }
@@ -406,6 +426,11 @@ impl RuleDb {
             for a in &r.allow {
                 results.push(a.force().map(|_| ()).map_err(|(_, e)| ("allow_regexes", e)));
             }
+            for (field, d) in [("deny_value", &r.deny_value), ("deny_key", &r.deny_key)] {
+                if let Some(d) = d {
+                    results.push(d.force().map(|_| ()).map_err(|(_, e)| (field, e)));
+                }
+            }
             for (field, reason) in results.into_iter().filter_map(Result::err) {
                 problems.push(crate::Problem {
                     file: r.spec.origin.clone(),
@@ -422,6 +447,7 @@ impl RuleDb {
         let mut s = Scratch {
             caches: Vec::new(),
             caps: Vec::new(),
+            deny_caches: Vec::new(),
             windows: Vec::new(),
             spans: Vec::new(),
             found: Vec::new(),
@@ -562,7 +588,12 @@ impl RuleDb {
             re.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
             if let Some(sp) = caps.get_group(*group) {
-                if sp.start < sp.end && accept(rule, hay, sp.start, sp.end) {
+                let [dv_cache, dk_cache] = &mut scratch.deny_caches[ri as usize];
+                if sp.start < sp.end
+                    && !denied(rule.deny_value.as_ref(), dv_cache, hay, sp.start, we)
+                    && !denied(rule.deny_key.as_ref(), dk_cache, hay, m.start(), we)
+                    && accept(rule, hay, sp.start, sp.end)
+                {
                     scratch.found.push(Finding {
                         start: sp.start,
                         end: sp.end,
@@ -581,6 +612,27 @@ impl RuleDb {
             input.set_start(next);
         }
     }
+}
+
+/// True if the deny regex (`deny_value` / `deny_key`) matches anchored at
+/// `at`, looking no further than the window's end (look-around assertions
+/// still see past it, as the rule's own regex does).
+fn denied(
+    deny: Option<&LazyRegex>,
+    cache: &mut Option<meta::Cache>,
+    hay: &[u8],
+    at: usize,
+    we: usize,
+) -> bool {
+    let Some((re, _)) = deny.and_then(LazyRegex::get) else {
+        return false;
+    };
+    let cache = cache.get_or_insert_with(|| re.create_cache());
+    let input = Input::new(hay)
+        .span(at..we.max(at))
+        .anchored(regex_automata::Anchored::Yes)
+        .earliest(true);
+    re.search_half_with(cache, &input).is_some()
 }
 
 /// Word boundaries a rule asks for around one keyword: written `\b` at
@@ -792,6 +844,71 @@ examples = ["token=abcdefgh12"]
             right: false,
         };
         assert!(!l.hold(t, 16, 21) && l.hold(t, 22, 27) && l.hold(t, 0, 5));
+    }
+
+    fn deny_db(extra: &str) -> Result<RuleDb, Error> {
+        let specs = crate::pack::parse_rule_file(
+            "t.toml",
+            &format!(
+                r#"
+[[rules]]
+id = "t-assign"
+name = "test"
+category = "secret"
+severity = "high"
+keywords = ["token"]
+pattern = '(?:^|[^A-Za-z0-9_])(?i:[a-z_]*token)=(?P<secret>[^\s&]{{3,}})'
+{extra}
+examples = ["access_token=abcdefgh12"]
+"#
+            ),
+        )
+        .unwrap();
+        RuleDb::new(specs)
+    }
+
+    fn spans(db: &RuleDb, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        db.scan(text.as_bytes(), &mut db.scratch(), &mut out);
+        out.iter()
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn deny_value_and_deny_key_drop_matches_anchored_where_they_start() {
+        let plain = deny_db("").unwrap();
+        let deny = deny_db(
+            "deny_value = '[0-9]+(?:[&\\s]|$)|(?i:required|none)\\b'\ndeny_key = '(?:^|[^A-Za-z0-9_])(?i:next_page_token|csrf_token)='",
+        )
+        .unwrap();
+        let text = "access_token=abcdefgh12&next_page_token=Zm9vYmFyYmF6&csrf_token=q8Wz9mN3vLp \
+                    token=required id_token=12345 auth_token=12345abc refresh_token=none2go";
+        assert_eq!(
+            spans(&plain, text),
+            [
+                "abcdefgh12",
+                "Zm9vYmFyYmF6",
+                "q8Wz9mN3vLp",
+                "required",
+                "12345",
+                "12345abc",
+                "none2go"
+            ]
+        );
+        // Deny regexes are anchored: `12345abc` starts like a number and
+        // `none2go` like a status word, but neither regex matches there
+        // as a whole; `required` and `12345` are dropped, and so are the
+        // values of the two denied keys.
+        assert_eq!(spans(&deny, text), ["abcdefgh12", "12345abc", "none2go"]);
+    }
+
+    #[test]
+    fn a_deny_regex_that_does_not_compile_names_its_field() {
+        let err = deny_db("deny_value = '(unclosed'").unwrap_err().to_string();
+        assert!(err.contains("deny_value"), "{err}");
+        let err = deny_db("deny_key = '[z-a]'").unwrap_err().to_string();
+        assert!(err.contains("deny_key"), "{err}");
     }
 
     #[test]

@@ -913,6 +913,8 @@ impl<'n> Converter<'n> {
             keywords: kws,
             pattern: Some(pattern),
             secret_group: Some(SecretGroup::Index(group)),
+            deny_value: None,
+            deny_key: None,
             finder: None,
             validator: None,
             min_entropy,

@@ -113,6 +113,18 @@ pub struct RuleSpec {
     /// group named `secret` if present, else group 1 if present, else the whole match.
     #[serde(default)]
     pub secret_group: Option<SecretGroup>,
+    /// Regex tried at the start of the secret, anchored: if it matches
+    /// there, the value is no secret (a number, a status word, a path, a
+    /// template reference) and the match yields no finding. Written apart
+    /// from `pattern` because a long alternation tried before the secret
+    /// inside one regex makes its capture step slow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deny_value: Option<String>,
+    /// Regex tried at the start of the whole match, anchored: if it matches
+    /// there, the key names no secret (`next_page_token`, `public_key`) and
+    /// the match yields no finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deny_key: Option<String>,
     /// A built-in candidate finder for data with no literal (emails, cards…).
     #[serde(default)]
     pub finder: Option<String>,
