@@ -585,9 +585,18 @@ impl RuleDb {
         let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
         let mut input = Input::new(hay).span(ws..we);
         loop {
-            re.search_captures_with(cache, &input, caps);
-            let Some(m) = caps.get_match() else { break };
-            if let Some(sp) = caps.get_group(*group) {
+            // Group 0 needs no capture engine: the DFAs find the span.
+            let (m, sp) = if *group == 0 {
+                match re.search_with(cache, &input) {
+                    Some(m) => (m, Some(m.span())),
+                    None => break,
+                }
+            } else {
+                re.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else { break };
+                (m, caps.get_group(*group))
+            };
+            if let Some(sp) = sp {
                 let [dv_cache, dk_cache] = &mut scratch.deny_caches[ri as usize];
                 if sp.start < sp.end
                     && !denied(rule.deny_value.as_ref(), dv_cache, hay, sp.start, we)
@@ -715,7 +724,40 @@ fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, u
             .to_index(pid, "secret")
             .unwrap_or(if n > 1 { 1 } else { 0 }),
     };
+    // A secret group that always spans the whole match (`\b(ghp_…)\b`, a
+    // PEM block) is reported as group 0: the scan then skips the capture
+    // step, which costs far more than finding the match.
+    let group = if group != 0 && group_is_whole_match(pattern, group) {
+        0
+    } else {
+        group
+    };
     Ok((re, group))
+}
+
+/// True if the pattern is capture group `group`, alone or between
+/// zero-width assertions (`\b`, `^`, `$`), so the group's span is the match's.
+fn group_is_whole_match(pattern: &str, group: usize) -> bool {
+    use regex_syntax::hir::HirKind;
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let is_group = |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
+    match hir.kind() {
+        HirKind::Capture(_) => is_group(&hir),
+        HirKind::Concat(parts) => {
+            let mut rest = parts
+                .iter()
+                .filter(|h| !matches!(h.kind(), HirKind::Look(_)));
+            matches!((rest.next(), rest.next()), (Some(h), None) if is_group(h))
+        }
+        _ => false,
+    }
 }
 
 /// True if a whole line follows the line in which `at` lies.
@@ -901,6 +943,24 @@ examples = ["access_token=abcdefgh12"]
         // as a whole; `required` and `12345` are dropped, and so are the
         // values of the two denied keys.
         assert_eq!(spans(&deny, text), ["abcdefgh12", "12345abc", "none2go"]);
+    }
+
+    #[test]
+    fn a_group_that_spans_the_whole_match_is_scanned_as_group_0() {
+        assert!(group_is_whole_match(r"\b(ghp_[A-Za-z0-9]{36})\b", 1));
+        assert!(group_is_whole_match(
+            r"(?x) ^ (?P<secret>-----BEGIN[^\n]+) $",
+            1
+        ));
+        assert!(!group_is_whole_match(r"token=([a-z]+)", 1));
+        assert!(!group_is_whole_match(r"(a)(b)", 1));
+        assert!(!group_is_whole_match(r"(?:(a)|b)", 1));
+        assert!(!group_is_whole_match(r"(a)", 2));
+        // Same findings either way.
+        let (_, g) = build_regex(r"\b(ghp_[A-Za-z0-9]{8})\b", None).unwrap();
+        assert_eq!(g, 0);
+        let (_, g) = build_regex(r"key=(?P<secret>[a-z]{8})\b", None).unwrap();
+        assert_eq!(g, 1);
     }
 
     #[test]
