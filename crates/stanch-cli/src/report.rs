@@ -74,11 +74,20 @@ pub fn text(out: &mut dyn Write, hits: &[Hit<'_>]) -> io::Result<()> {
 }
 
 pub fn jsonl(out: &mut dyn Write, hits: &[Hit<'_>]) -> io::Result<()> {
+    // Lines are built in one buffer and written 64 KB at a time: serde_json
+    // writes each token separately, and through `dyn Write` those small
+    // writes cost more than the JSON itself.
+    const FLUSH_AT: usize = 64 * 1024;
+    let mut buf = Vec::with_capacity(FLUSH_AT + 1024);
     for h in hits {
-        serde_json::to_writer(&mut *out, h)?;
-        writeln!(out)?;
+        serde_json::to_writer(&mut buf, h)?;
+        buf.push(b'\n');
+        if buf.len() >= FLUSH_AT {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    Ok(())
+    out.write_all(&buf)
 }
 
 pub fn json(out: &mut dyn Write, hits: &[Hit<'_>], summary: &Summary) -> io::Result<()> {
@@ -188,6 +197,43 @@ pub fn sarif(out: &mut dyn Write, db: &RuleDb, hits: &[Hit<'_>]) -> io::Result<(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn jsonl_writes_every_hit_once_across_buffer_flushes() {
+        use super::*;
+        let path: Arc<str> = Arc::from("logs/app \"1\".log");
+        let hits: Vec<Hit<'_>> = (0..3000u64)
+            .map(|i| Hit {
+                rule_id: "github-pat",
+                rule_name: "GitHub",
+                category: Category::Secret,
+                severity: Severity::Critical,
+                path: path.clone(),
+                line: i + 1,
+                column: 1,
+                start: i * 10,
+                end: i * 10 + 4,
+                fingerprint: format!("{i:016x}"),
+                secret: None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        jsonl(&mut out, &hits).unwrap();
+        assert!(
+            out.len() > 3 * 64 * 1024,
+            "the test must cross several flushes"
+        );
+        let lines: Vec<serde_json::Value> = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), hits.len());
+        for (i, v) in lines.iter().enumerate() {
+            assert_eq!(v["line"], i as u64 + 1);
+            assert_eq!(v["path"], "logs/app \"1\".log");
+        }
+    }
+
     #[test]
     fn uris() {
         assert_eq!(super::uri("./logs/a b.txt"), "logs/a%20b.txt");
