@@ -250,13 +250,20 @@ for corpus in sparse dense; do
   if [ "$corpus" = sparse ]; then f=$SPARSE; else f=$DENSE; fi
   say "$corpus corpus: $f ($(stat -c %s "$f") bytes), best of $RUNS run(s)"
   # Exit 1 means "findings reported".
-  measure "$corpus" stanch "stanch scan --format jsonl FILE" 1 "$f" "0 1" jsonl "$WORK/stanch.jsonl" \
+  # `scan` uses every core by default (a single file is split across them);
+  # `-j1` is the one-thread figure the issue's throughput targets ask for.
+  measure "$corpus" stanch "stanch scan -j1 --format jsonl FILE" 1 "$f" "0 1" jsonl "$WORK/stanch.jsonl" \
+    /dev/null "$WORK/stanch.jsonl" "$STANCH" scan -j1 --format jsonl "$f" ||
+    die "stanch scan -j1 failed on $f"
+  measure "$corpus" stanch "stanch scan --format jsonl FILE" "$NPROC" "$f" "0 1" jsonl "$WORK/stanch.jsonl" \
     /dev/null "$WORK/stanch.jsonl" "$STANCH" scan --format jsonl "$f" ||
     die "stanch scan failed on $f"
   measure "$corpus" stanch "stanch redact FILE" 1 "$f" "0" none "" /dev/null /dev/null \
     "$STANCH" redact "$f" || die "stanch redact failed on $f"
   measure "$corpus" stanch "stanch redact < FILE" 1 "$f" "0" none "" "$f" /dev/null \
     "$STANCH" redact || die "stanch redact (stdin) failed on $f"
+  measure "$corpus" stanch "stanch redact -j$NPROC < FILE" "$NPROC" "$f" "0" none "" "$f" /dev/null \
+    "$STANCH" redact -j"$NPROC" || die "stanch redact -j$NPROC (stdin) failed on $f"
   if [ -n "$GITLEAKS" ]; then
     gl=("$GITLEAKS" stdin --no-banner --log-level error --report-format json
       --report-path "$WORK/gitleaks.json" --exit-code 0)
@@ -330,7 +337,8 @@ say "report"
 ver() { "$@" 2>/dev/null | head -1 || echo unknown; }
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
 [ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -1)" ] || commit="$commit (with uncommitted changes)"
-export R_DATE R_MACHINE R_VERSIONS R_COMMAND R_CORPUS R_LOAD R_ELAPSED R_RUNS R_GL R_KF R_STANCH R_SLOW
+export R_DATE R_MACHINE R_VERSIONS R_COMMAND R_CORPUS R_LOAD R_ELAPSED R_RUNS R_GL R_KF R_STANCH R_SLOW R_NPROC
+R_NPROC=$NPROC
 R_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
 R_MACHINE="$(uname -m), nproc $NPROC${cpu_model:+, $cpu_model}, $(($(grep MemTotal /proc/meminfo | awk '{print $2}') / 1048576)) GiB"
@@ -369,7 +377,8 @@ def find(corpus, label):
     return None
 
 
-SCAN = "stanch scan --format jsonl FILE"
+SCAN = "stanch scan --format jsonl FILE"          # every core: against the peers' default threads
+SCAN1 = "stanch scan -j1 --format jsonl FILE"     # one thread: the throughput targets, peers on 1 thread
 out = []
 out.append(f"Measured {E['R_DATE']} on {E['R_MACHINE']}; load average {E['R_LOAD']}.")
 out.append("")
@@ -382,13 +391,14 @@ out.append("  over the runs. MB = 10^6 bytes. `MB/CPU-s` divides by CPU time ins
 out.append("  busy machine it is closer to what a single-threaded process does alone; for the peers it")
 out.append("  counts the work of all their threads.")
 out.append("")
-out.append("| corpus | command | threads | MB | runs | wall s | MB/s | CPU s | MB/CPU-s | max RSS MB | findings | stanch scan ÷ this (wall) | (CPU) |")
+out.append("| corpus | command | threads | MB | runs | wall s | MB/s | CPU s | MB/CPU-s | max RSS MB | findings | stanch scan (same threads) ÷ this (wall) | (CPU) |")
 out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["corpus"].startswith("stream"):
         continue
     s = mbps(r)
-    scan = find(r["corpus"], SCAN)
+    # Against a peer on one thread, stanch on one thread; else stanch on every core.
+    scan = find(r["corpus"], SCAN1 if r["threads"] == "1" else SCAN) or find(r["corpus"], SCAN)
     ratio = ratio_cpu = ""
     if r["tool"] != "stanch" and s and scan:
         ratio = f"{mbps(scan) / s:.1f}×"
@@ -429,10 +439,12 @@ def target(name, value, goal, fmt, ok):
 
 
 ss, ds = find("sparse", SCAN), find("dense", SCAN)
-target("sparse scan throughput (wall)", mbps(ss) if ss else None, "≥ 250 MB/s", "{:.0f} MB/s", lambda v: v >= 250)
-target("sparse scan throughput (CPU)", mbps_cpu(ss) if ss else None, "≥ 250 MB/s", "{:.0f} MB/s", lambda v: v >= 250)
-target("dense scan throughput (wall)", mbps(ds) if ds else None, "≥ 50 MB/s", "{:.0f} MB/s", lambda v: v >= 50)
-target("dense scan throughput (CPU)", mbps_cpu(ds) if ds else None, "≥ 50 MB/s", "{:.0f} MB/s", lambda v: v >= 50)
+ss1, ds1 = find("sparse", SCAN1) or ss, find("dense", SCAN1) or ds
+target("sparse scan throughput, one thread (wall)", mbps(ss1) if ss1 else None, "≥ 250 MB/s", "{:.0f} MB/s", lambda v: v >= 250)
+target("sparse scan throughput, one thread (CPU)", mbps_cpu(ss1) if ss1 else None, "≥ 250 MB/s", "{:.0f} MB/s", lambda v: v >= 250)
+target("dense scan throughput, one thread (wall)", mbps(ds1) if ds1 else None, "≥ 50 MB/s", "{:.0f} MB/s", lambda v: v >= 50)
+target("dense scan throughput, one thread (CPU)", mbps_cpu(ds1) if ds1 else None, "≥ 50 MB/s", "{:.0f} MB/s", lambda v: v >= 50)
+target(f"sparse scan throughput, {E['R_NPROC']} threads (wall)", mbps(ss) if ss else None, "(no target)", "{:.0f} MB/s", lambda v: None)
 for peer, label, goal in [
     ("Kingfisher", "kingfisher scan FILE --no-validate", 20),
     ("gitleaks", "gitleaks stdin < FILE", 100),
@@ -442,10 +454,10 @@ for peer, label, goal in [
     target(f"sparse: stanch ÷ {peer} (peer's default threads)", v, f"≥ {goal}×", "{:.1f}×", lambda v, g=goal: v >= g)
     for r in rows:
         if r["corpus"] == "sparse" and r["tool"] == peer.lower() and r["threads"] == "1" and r["status"] == "ok":
-            v1 = mbps(ss) / mbps(r) if ss else None
-            target(f"sparse: stanch ÷ {peer} (1 thread)", v1, f"≥ {goal}×", "{:.1f}×", lambda v, g=goal: v >= g)
-            v2 = mbps_cpu(ss) / mbps_cpu(r) if ss and mbps_cpu(ss) and mbps_cpu(r) else None
-            target(f"sparse: stanch ÷ {peer} (1 thread, CPU time)", v2, f"≥ {goal}×", "{:.1f}×", lambda v, g=goal: v >= g)
+            v1 = mbps(ss1) / mbps(r) if ss1 else None
+            target(f"sparse: stanch ÷ {peer} (both 1 thread)", v1, f"≥ {goal}×", "{:.1f}×", lambda v, g=goal: v >= g)
+            v2 = mbps_cpu(ss1) / mbps_cpu(r) if ss1 and mbps_cpu(ss1) and mbps_cpu(r) else None
+            target(f"sparse: stanch ÷ {peer} (both 1 thread, CPU time)", v2, f"≥ {goal}×", "{:.1f}×", lambda v, g=goal: v >= g)
 target(
     f"peak RSS, redacting a {int(st[0]['bytes'])/1e9:.1f} GB stream" if st else "peak RSS, redacting a stream",
     int(st[0]["rss_kb"]) / 1024 if st else None,

@@ -8,7 +8,7 @@ use crate::config::InputFormat;
 use crate::input::{plain_sources, Source};
 use crate::structured::{self, redact_json_doc, redact_jsonl, Mode, Report};
 use anyhow::{bail, Context, Result};
-use stanch_redact::stream::{scan_stream, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_par, DEFAULT_CHUNK};
 use stanch_redact::structured::parse::parse;
 use stanch_redact::structured::{JsonRedactor, SecretKeys};
 use stanch_redact::taint::CANARY_RULE;
@@ -29,6 +29,7 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
         redactor: &redactor,
         json: JsonRedactor::new(&redactor, &keys).max_field_bytes(max_field),
         format: args.format.or(config.format).unwrap_or(InputFormat::Auto),
+        threads: args.threads.unwrap_or(1).clamp(1, 64),
     };
     let sources = plain_sources(&args.paths);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
@@ -66,7 +67,7 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
         };
         let mut out = BufWriter::with_capacity(1 << 16, sink);
         for s in &sources {
-            let reader = match s.open() {
+            let reader = match s.open_read_ahead() {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("stanch: error: cannot read {}: {e}", s.display());
@@ -98,6 +99,8 @@ pub struct Plan<'a> {
     pub redactor: &'a Redactor,
     pub json: JsonRedactor<'a>,
     pub format: InputFormat,
+    /// Threads for plain text (see `redact --threads`).
+    pub threads: usize,
 }
 
 /// Redacts one input in the mode its format, name and first bytes call
@@ -118,7 +121,7 @@ fn redact_one(
         canary: redactor.db().lookup(CANARY_RULE),
     };
     let mut text = |r: &mut dyn Read, o: &mut dyn Write, line: u64, rep: &mut Report<'_>| {
-        redact_text(redactor, r, o, line, rep)
+        redact_text(redactor, plan.threads, r, o, line, rep)
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = if plan.format == InputFormat::Auto {
@@ -128,7 +131,7 @@ fn redact_one(
     };
     match structured::mode(plan.format, path, &head) {
         Mode::Text => {
-            redact_text(redactor, &mut reader, out, 1, &mut report)?;
+            redact_text(redactor, plan.threads, &mut reader, out, 1, &mut report)?;
         }
         Mode::Jsonl => {
             redact_jsonl(
@@ -190,17 +193,18 @@ fn redact_one(
 /// the number of the line after the last.
 fn redact_text(
     redactor: &Redactor,
+    threads: usize,
     reader: &mut dyn Read,
     out: &mut dyn Write,
     mut line: u64,
     report: &mut Report<'_>,
 ) -> Result<u64> {
     let db = redactor.db();
-    let mut scratch = db.scratch();
+    let mut scratches: Vec<_> = (0..threads.max(1)).map(|_| db.scratch()).collect();
     let canary = report.canary;
-    scan_stream(
+    scan_stream_par(
         db,
-        &mut scratch,
+        &mut scratches,
         reader,
         DEFAULT_CHUNK,
         |_, bytes, findings| {

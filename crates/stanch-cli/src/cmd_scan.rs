@@ -10,7 +10,7 @@ use crate::report::{self, Hit, Summary};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use stanch_engine::{RuleDb, Severity};
-use stanch_redact::stream::{scan_stream, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_par, DEFAULT_CHUNK};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::{Key, KeyOrigin};
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -155,24 +155,27 @@ fn scan_all<'a>(
     sources: &[Source],
     threads: Option<usize>,
 ) -> Vec<Result<FileResult<'a>>> {
-    let n = threads
+    let want = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 64)
-        .min(sources.len().max(1));
-    if n == 1 {
-        let mut scratch = ctx.db.scratch();
+        .clamp(1, 64);
+    if want == 1 || sources.len() <= 1 {
+        // One input (a big log, stdin): its own text is split across the
+        // threads, each with its own regex caches.
+        let per = if sources.len() == 1 { want } else { 1 };
+        let mut scratches: Vec<_> = (0..per).map(|_| ctx.db.scratch()).collect();
         return sources
             .iter()
-            .map(|s| scan_source(ctx, &mut scratch, s))
+            .map(|s| scan_source(ctx, &mut scratches, s))
             .collect();
     }
+    let n = want.min(sources.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<FileResult<'a>>>>> =
         Mutex::new((0..sources.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..n {
             scope.spawn(|| {
-                let mut scratch = ctx.db.scratch();
+                let mut scratch = [ctx.db.scratch()];
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(src) = sources.get(i) else { break };
@@ -192,10 +195,10 @@ fn scan_all<'a>(
 
 fn scan_source<'a>(
     ctx: &ScanCtx<'a>,
-    scratch: &mut stanch_engine::Scratch,
+    scratches: &mut [stanch_engine::Scratch],
     src: &Source,
 ) -> Result<FileResult<'a>> {
-    let mut reader = src.open().context("cannot read")?;
+    let mut reader = src.open_read_ahead().context("cannot read")?;
     // Peek for binary content (files only; stdin is always scanned).
     let mut head = vec![0u8; 8192];
     let mut got = 0;
@@ -215,9 +218,9 @@ fn scan_source<'a>(
     let path: std::sync::Arc<str> = src.display().into();
     let mut hits = Vec::new();
     let mut lines = LineTracker::default();
-    let bytes = scan_stream(
+    let bytes = scan_stream_par(
         ctx.db,
-        scratch,
+        scratches,
         reader,
         DEFAULT_CHUNK,
         |base, piece, found| {

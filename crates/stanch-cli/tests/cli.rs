@@ -648,3 +648,50 @@ fn serve_needs_an_upstream_or_a_gateway_table() {
         "{err}"
     );
 }
+
+/// The bundled example repeated to ~3 MB: big enough that `-j` splits it.
+fn big_input() -> Vec<u8> {
+    let one = std::fs::read(example()).unwrap();
+    let mut v = Vec::new();
+    while v.len() < 3 << 20 {
+        v.extend_from_slice(&one);
+    }
+    v
+}
+
+#[test]
+fn threads_change_nothing_in_scan_or_redact_output() {
+    let input = big_input();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.log");
+    std::fs::write(&file, &input).unwrap();
+    let scan = |j: &str| {
+        let o = stanch()
+            .args(["scan", "--format", "jsonl", "--no-progress", "-j", j])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        o.stdout
+    };
+    let one = scan("1");
+    assert!(one.split(|&b| b == b'\n').count() > 1000);
+    assert_eq!(scan("2"), one, "scan -j2");
+    assert_eq!(scan("5"), one, "scan -j5");
+    let redact = |j: &str, stdin: bool| {
+        let mut c = stanch();
+        c.args(["redact", "-j", j]);
+        let o = if stdin {
+            c.write_stdin(input.clone()).output().unwrap()
+        } else {
+            c.arg(&file).output().unwrap()
+        };
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        o.stdout
+    };
+    let one = redact("1", true);
+    assert_no_planted(&text(&one));
+    assert!(one.len() < input.len());
+    assert_eq!(redact("3", true), one, "redact -j3 from stdin");
+    assert_eq!(redact("2", false), one, "redact -j2 FILE");
+}

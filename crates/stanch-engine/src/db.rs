@@ -214,6 +214,13 @@ impl std::fmt::Debug for RuleDb {
 /// How far before a keyword a match may start (header names, `scheme://`).
 const LOOKBEHIND: usize = 256;
 
+/// Text before (and beyond the longest window after) a segment of
+/// [`RuleDb::scan_parallel`]: more than any rule or finder looks around a
+/// candidate (the same margin the streaming scanner keeps).
+pub const PAR_CONTEXT: usize = 4096;
+/// Smallest segment worth a thread of [`RuleDb::scan_parallel`].
+pub const PAR_MIN_SEGMENT: usize = 256 * 1024;
+
 fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
     meta::Regex::builder()
         .syntax(
@@ -466,6 +473,100 @@ impl RuleDb {
         out.clear();
         self.collect(hay, scratch);
         resolve_overlaps(&self.inner.rules, &mut scratch.found, out);
+    }
+
+    /// Like [`scan`](Self::scan), on `scratches.len()` threads: `hay` is cut
+    /// at line ends into one segment per scratch, each scanned with
+    /// [`PAR_CONTEXT`] bytes of the text before it and
+    /// [`max_window`](Self::max_window) + [`PAR_CONTEXT`] after it, so every
+    /// rule and finder sees the surroundings it would see in one pass; a
+    /// segment keeps the findings that start inside it, and overlaps are
+    /// resolved once over all of them. [`Scratch::hold_from`] of
+    /// `scratches[0]` is set as [`scan`](Self::scan) sets it. Inputs under
+    /// [`PAR_MIN_SEGMENT`] per thread are scanned on the calling thread.
+    pub fn scan_parallel(&self, hay: &[u8], scratches: &mut [Scratch], out: &mut Vec<Finding>) {
+        self.scan_parallel_segments(hay, scratches, out, PAR_MIN_SEGMENT)
+    }
+
+    /// [`scan_parallel`](Self::scan_parallel) with segments of at least
+    /// `min_segment` bytes (tests use small ones to get many segments).
+    #[doc(hidden)]
+    pub fn scan_parallel_segments(
+        &self,
+        hay: &[u8],
+        scratches: &mut [Scratch],
+        out: &mut Vec<Finding>,
+        min_segment: usize,
+    ) {
+        let t = scratches.len().min(hay.len() / min_segment.max(1));
+        if t <= 1 {
+            return self.scan(hay, &mut scratches[0], out);
+        }
+        // Segment starts: line starts near k * len / t.
+        let mut starts = vec![0usize];
+        for k in 1..t {
+            let target = hay.len() * k / t;
+            if let Some(p) = memchr::memchr(b'\n', &hay[target..]) {
+                let cut = target + p + 1;
+                if cut > *starts.last().expect("not empty") && cut < hay.len() {
+                    starts.push(cut);
+                }
+            }
+        }
+        let ext = self.max_window() + PAR_CONTEXT;
+        let n = starts.len();
+        let mut parts: Vec<(Vec<Finding>, Option<usize>)> = Vec::with_capacity(n);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = scratches[..n]
+                .iter_mut()
+                .enumerate()
+                .map(|(k, scratch)| {
+                    let a = starts[k];
+                    let b = starts.get(k + 1).copied().unwrap_or(hay.len());
+                    scope.spawn(move || {
+                        let lo = a.saturating_sub(PAR_CONTEXT);
+                        let hi = b.saturating_add(ext).min(hay.len());
+                        self.collect(&hay[lo..hi], scratch);
+                        let mut mine: Vec<Finding> = scratch
+                            .found
+                            .iter()
+                            .filter(|f| (a..b).contains(&(f.start + lo)))
+                            .map(|f| Finding {
+                                start: f.start + lo,
+                                end: f.end + lo,
+                                rule: f.rule,
+                            })
+                            .collect();
+                        mine.shrink_to_fit();
+                        // Only a slice that reaches the end of `hay` can
+                        // cut a window short as the whole scan would; a
+                        // window cut at an inner slice's end belongs to
+                        // matches that start past `b`, found by a later
+                        // segment.
+                        let hold = if hi == hay.len() {
+                            scratch.hold_from.map(|h| h + lo)
+                        } else {
+                            None
+                        };
+                        (mine, hold)
+                    })
+                })
+                .collect();
+            for h in handles {
+                parts.push(h.join().expect("a scan thread never panics"));
+            }
+        });
+        let first = &mut scratches[0];
+        first.found.clear();
+        first.hold_from = None;
+        for (mine, hold) in parts {
+            first.found.extend_from_slice(&mine);
+            if let Some(h) = hold {
+                first.hold_from = Some(first.hold_from.map_or(h, |x| x.min(h)));
+            }
+        }
+        out.clear();
+        resolve_overlaps(&self.inner.rules, &mut first.found, out);
     }
 
     /// Like [`scan`](Self::scan) but keeps every rule's finding, overlapping

@@ -8,6 +8,7 @@
 //! - Findings of a text do not depend on whole lines before it.
 //! - A provider token between non-word bytes is found, whatever the bytes.
 //! - Rule files with arbitrary patterns compile or fail cleanly, never panic.
+//! - `scan_parallel` (the text cut into segments on threads) finds what `scan` finds.
 
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -393,5 +394,93 @@ proptest! {
                 "unsorted or nested: {f:?}\nrule file:\n{t}");
             let _ = stanch_engine::check::check(&rdb);
         }
+    }
+}
+
+/// `scan_parallel` with `threads` scratches and small segments, and the
+/// `hold_from` it leaves.
+fn scan_par(hay: &[u8], threads: usize, min_segment: usize) -> (Vec<Finding>, Option<usize>) {
+    let mut scratches: Vec<_> = (0..threads).map(|_| db().scratch()).collect();
+    let mut f = Vec::new();
+    db().scan_parallel_segments(hay, &mut scratches, &mut f, min_segment);
+    (f, scratches[0].hold_from())
+}
+
+fn scan_hold(hay: &[u8]) -> (Vec<Finding>, Option<usize>) {
+    let mut s = db().scratch();
+    let mut f = Vec::new();
+    db().scan(hay, &mut s, &mut f);
+    (f, s.hold_from())
+}
+
+/// Lines of every rule's examples, noise and PEM blocks, in a seeded order.
+fn example_text(seed: u64, lines: usize) -> Vec<u8> {
+    let mut pool: Vec<Vec<u8>> = Vec::new();
+    for r in db().rules() {
+        for e in &r.spec().examples {
+            pool.push(e.as_bytes().to_vec());
+        }
+    }
+    pool.push(
+        b"2024-05-01T12:00:00Z INFO GET /api/v1/users/42 200 12ms trace=4bf92f3577b34da6".to_vec(),
+    );
+    pool.push(b"".to_vec());
+    let mut x = seed | 1;
+    let mut out = Vec::new();
+    for _ in 0..lines {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.extend_from_slice(&pool[(x % pool.len() as u64) as usize]);
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn parallel_scan_of_every_rule_example_matches_the_single_scan() {
+    for seed in [1u64, 7, 1234] {
+        let hay = example_text(seed, 6000);
+        let (want, want_hold) = scan_hold(&hay);
+        assert!(want.len() > 1000, "the text must carry findings");
+        for (threads, seg) in [(2, 256 * 1024), (3, 4096), (8, 700)] {
+            let (got, hold) = scan_par(&hay, threads, seg);
+            assert_eq!(
+                describe(&hay, &got),
+                describe(&hay, &want),
+                "seed {seed}, {threads} threads, segments of {seg}+ bytes"
+            );
+            assert_eq!(hold, want_hold);
+        }
+        // Cut just before the end: a PEM block may be left open, and the
+        // hold must be the same as the single scan's.
+        for cut in [hay.len() / 3, hay.len() - 100] {
+            let part = &hay[..cut];
+            let (want, want_hold) = scan_hold(part);
+            let (got, hold) = scan_par(part, 4, 1000);
+            assert_eq!(
+                describe(part, &got),
+                describe(part, &want),
+                "seed {seed}, cut {cut}"
+            );
+            assert_eq!(hold, want_hold, "seed {seed}, cut {cut}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn parallel_scan_matches_the_single_scan(
+        parts in prop::collection::vec(arbitrary_bytes(), 1..6),
+        threads in 2usize..6,
+        seg in 64usize..4096,
+    ) {
+        let hay = parts.join(&b"\n"[..]);
+        let (want, want_hold) = scan_hold(&hay);
+        let (got, hold) = scan_par(&hay, threads, seg);
+        prop_assert_eq!(describe(&hay, &got), describe(&hay, &want), "{}", show(&hay));
+        prop_assert_eq!(hold, want_hold);
     }
 }

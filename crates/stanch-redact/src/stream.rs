@@ -25,12 +25,27 @@ pub const DEFAULT_CHUNK: usize = 1 << 20;
 pub fn scan_stream<R: Read>(
     db: &RuleDb,
     scratch: &mut Scratch,
+    reader: R,
+    chunk: usize,
+    sink: impl FnMut(u64, &[u8], &[Finding]) -> io::Result<()>,
+) -> io::Result<u64> {
+    scan_stream_par(db, std::slice::from_mut(scratch), reader, chunk, sink)
+}
+
+/// [`scan_stream`] on `scratches.len()` threads: each round's buffer (of
+/// `chunk` bytes per thread) is scanned by [`RuleDb::scan_parallel`]; what
+/// `sink` receives is the same. Memory grows by one chunk and one set of
+/// regex caches per thread.
+pub fn scan_stream_par<R: Read>(
+    db: &RuleDb,
+    scratches: &mut [Scratch],
     mut reader: R,
     chunk: usize,
     mut sink: impl FnMut(u64, &[u8], &[Finding]) -> io::Result<()>,
 ) -> io::Result<u64> {
+    assert!(!scratches.is_empty(), "at least one scratch");
     let overlap = db.max_window() + 1024;
-    let chunk = chunk.max(overlap * 4);
+    let chunk = chunk.saturating_mul(scratches.len()).max(overlap * 4);
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + overlap + CONTEXT);
     let mut base: u64 = 0;
     let mut found: Vec<Finding> = Vec::new();
@@ -62,7 +77,7 @@ pub fn scan_stream<R: Read>(
         if !eof && buf.len() - done < chunk && memchr::memchr(b'\n', &buf[before..]).is_none() {
             continue;
         }
-        db.scan(&buf, scratch, &mut found);
+        db.scan_parallel(&buf, scratches, &mut found);
         // Findings inside the context were handled last round; one reaching
         // into the new part is clipped to it.
         found.retain_mut(|f| {
@@ -75,7 +90,7 @@ pub fn scan_stream<R: Read>(
         let cut = if eof {
             buf.len()
         } else {
-            choose_cut(&buf, done, &found, scratch.hold_from(), chunk, overlap)
+            choose_cut(&buf, done, &found, scratches[0].hold_from(), chunk, overlap)
         };
         if cut > done {
             let k = found.partition_point(|f| f.start < cut);
@@ -183,6 +198,117 @@ impl<W: Write> Write for CountingWriter<'_, W> {
     }
 }
 
+/// A reader that reads ahead on a thread of its own, so reading overlaps
+/// scanning, and whose `read` hands over everything read so far (up to the
+/// caller's buffer) instead of one pipe-sized piece: on a fast pipe the
+/// scanner's rounds grow to its chunk size, on a slow one (`kubectl logs -f`)
+/// each line still comes through as soon as it is read. At most `depth`
+/// blocks of `block` bytes wait in memory.
+pub struct ReadAhead {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+    pending: Option<io::Error>,
+}
+
+impl ReadAhead {
+    pub fn new<R: Read + Send + 'static>(mut inner: R, block: usize, depth: usize) -> ReadAhead {
+        let (tx, rx) = std::sync::mpsc::sync_channel(depth.max(1));
+        std::thread::Builder::new()
+            .name("stanch-read".into())
+            .spawn(move || loop {
+                let mut b = vec![0u8; block.max(1)];
+                let r = loop {
+                    match inner.read(&mut b) {
+                        Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                        r => break r,
+                    }
+                };
+                let stop = !matches!(r, Ok(n) if n > 0);
+                let sent = match r {
+                    Ok(n) => {
+                        b.truncate(n);
+                        tx.send(Ok(b))
+                    }
+                    Err(e) => tx.send(Err(e)),
+                };
+                if stop || sent.is_err() {
+                    break;
+                }
+            })
+            .expect("spawn the read-ahead thread");
+        ReadAhead {
+            rx,
+            cur: Vec::new(),
+            pos: 0,
+            done: false,
+            pending: None,
+        }
+    }
+
+    /// Takes the next block: waits for one if `wait`. `None`: nothing now.
+    fn next_block(&mut self, wait: bool) -> io::Result<Option<()>> {
+        if self.done {
+            return Ok(None);
+        }
+        let got = if wait {
+            self.rx.recv().ok()
+        } else {
+            match self.rx.try_recv() {
+                Ok(b) => Some(b),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(None),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        match got {
+            Some(Ok(b)) if !b.is_empty() => {
+                self.cur = b;
+                self.pos = 0;
+                Ok(Some(()))
+            }
+            Some(Err(e)) => {
+                self.done = true;
+                Err(e)
+            }
+            // End of input (an empty block) or the thread is gone.
+            _ => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let mut n = 0;
+        while n < buf.len() {
+            if self.pos == self.cur.len() {
+                // Block only while nothing has been handed over yet.
+                match self.next_block(n == 0) {
+                    Ok(Some(())) => {}
+                    Ok(None) => break,
+                    Err(e) if n == 0 => return Err(e),
+                    // Hand over what we have now, the error on the next call.
+                    Err(e) => {
+                        self.pending = Some(e);
+                        break;
+                    }
+                }
+            }
+            let k = (self.cur.len() - self.pos).min(buf.len() - n);
+            buf[n..n + k].copy_from_slice(&self.cur[self.pos..self.pos + k]);
+            self.pos += k;
+            n += k;
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +378,141 @@ mod tests {
         let out = streamed(&r, &data, 65536, 0);
         assert_eq!(out, whole(&r, &data));
         assert!(!out.windows(4).any(|w| w == b"ghp_"));
+    }
+
+    /// Every (absolute span, rule) `scan_stream_par` reports, and the bytes
+    /// the sink saw, which must be the input.
+    fn par_findings(
+        r: &Redactor,
+        data: &[u8],
+        step: usize,
+        threads: usize,
+        ahead: bool,
+    ) -> Vec<(u64, u64, String)> {
+        let db = r.db();
+        let mut scratches: Vec<_> = (0..threads).map(|_| db.scratch()).collect();
+        let mut seen = Vec::new();
+        let mut got = Vec::new();
+        let owned = data.to_vec();
+        let reader: Box<dyn Read + Send> = if ahead {
+            Box::new(ReadAhead::new(io::Cursor::new(owned), 4096, 4))
+        } else {
+            Box::new(Failing {
+                data: owned,
+                step,
+                fail: false,
+            })
+        };
+        scan_stream_par(db, &mut scratches, reader, 0, |base, bytes, found| {
+            seen.extend_from_slice(bytes);
+            for f in found {
+                got.push((
+                    base + f.start as u64,
+                    base + f.end as u64,
+                    db.rule(f.rule).id().to_string(),
+                ));
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, data, "the sink sees every byte once, in order");
+        got
+    }
+
+    #[test]
+    fn parallel_stream_finds_what_one_thread_finds() {
+        let r = redactor();
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAGPzEyoL8EsaJd/wyXxQPplH8ACyjkz4jmBQlm7knI4pShZFC\n8ZrXbeg/fT3pG+h8msMlc+T1ah9sdbEl7oX8nrEHAluvtdgDW1+In81LJK6yc+je\n-----END RSA PRIVATE KEY-----\n";
+        let mut data = Vec::new();
+        for i in 0..24_000 {
+            data.extend_from_slice(
+                format!(
+                    "{i} INFO user=u{i}@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02} ip=10.0.{}.{}\n",
+                    i % 100,
+                    i % 250,
+                    i % 200
+                )
+                .as_bytes(),
+            );
+            if i % 997 == 0 {
+                data.extend_from_slice(pem.as_bytes());
+            }
+        }
+        assert!(data.len() > 2 << 20, "large enough for parallel rounds");
+        let one = par_findings(&r, &data, 1 << 20, 1, false);
+        assert!(one.len() > 70_000);
+        for (step, threads, ahead) in [
+            (1 << 20, 2, false),
+            (65536, 3, false),
+            (4096, 4, true),
+            (0, 2, true),
+        ] {
+            assert_eq!(
+                par_findings(&r, &data, step, threads, ahead),
+                one,
+                "step {step}, {threads} threads, read-ahead {ahead}"
+            );
+        }
+    }
+
+    /// A reader that gives `data` in pieces of `step`, then an error if
+    /// `fail`, else the end of input.
+    struct Failing {
+        data: Vec<u8>,
+        step: usize,
+        fail: bool,
+    }
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return if self.fail {
+                    Err(io::Error::new(ErrorKind::BrokenPipe, "gone"))
+                } else {
+                    Ok(0)
+                };
+            }
+            let n = self.data.len().min(self.step).min(out.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data.drain(..n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn read_ahead_hands_over_everything_then_the_error() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        // Plain end of input.
+        let mut all = Vec::new();
+        ReadAhead::new(io::Cursor::new(data.clone()), 1000, 2)
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, data);
+        // Data, then an error: the bytes first, the error after them.
+        let mut r = ReadAhead::new(
+            Failing {
+                data: data.clone(),
+                step: 333,
+                fail: true,
+            },
+            4096,
+            3,
+        );
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 10_000];
+        let err = loop {
+            match r.read(&mut buf) {
+                Ok(0) => panic!("an error, not an end of input"),
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(got, data);
+        assert_eq!(err.kind(), ErrorKind::BrokenPipe);
+        // Dropped before the end: the thread stops instead of blocking.
+        let mut r = ReadAhead::new(io::repeat(b'x'), 4096, 2);
+        let mut b = [0u8; 10];
+        r.read_exact(&mut b).unwrap();
+        drop(r);
     }
 
     #[test]
