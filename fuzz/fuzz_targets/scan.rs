@@ -2,8 +2,9 @@
 //!
 //! Findings must be non-empty, in bounds, sorted by start, with containment
 //! resolved (no finding contains another); `scan_all` findings must each be
-//! covered by a `scan` finding. One `Scratch` is reused across inputs, as a
-//! long-running scanner would.
+//! covered by a `scan` finding; `scan_parallel` (cut into small segments on
+//! three threads) must give the same findings and hold as `scan`. One
+//! `Scratch` is reused across inputs, as a long-running scanner would.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,6 +20,8 @@ fn db() -> &'static RuleDb {
 thread_local! {
     static SCRATCH: RefCell<(Scratch, Vec<Finding>, Vec<Finding>)> =
         RefCell::new((db().scratch(), Vec::new(), Vec::new()));
+    static PAR: RefCell<(Vec<Scratch>, Vec<Finding>)> =
+        RefCell::new(((0..3).map(|_| db().scratch()).collect(), Vec::new()));
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -45,6 +48,13 @@ fuzz_target!(|data: &[u8]| {
                 data.len()
             );
         }
+        let hold = scratch.hold_from();
+        PAR.with(|par| {
+            let (scratches, pfound) = &mut *par.borrow_mut();
+            db().scan_parallel_segments(data, scratches, pfound, 64);
+            assert_eq!(pfound, found, "scan_parallel differs from scan");
+            assert_eq!(scratches[0].hold_from(), hold, "scan_parallel hold differs");
+        });
         db().scan_all(data, scratch, all);
         for f in all.iter() {
             assert!(
