@@ -265,29 +265,23 @@ impl RuleDb {
                 _ => None,
             };
             let validator = spec.validator.as_deref().and_then(Validator::parse);
-            let mut allow = Vec::new();
-            for a in &spec.allow_regexes {
-                let lazy = LazyRegex::new(a, Some(&SecretGroup::Index(0)));
+            // Allow and deny regexes: whole-match, compiled now for user rules.
+            let mut aux = |field: &str, pat: &str| {
+                let lazy = LazyRegex::new(pat, Some(&SecretGroup::Index(0)));
                 if !spec.builtin {
                     if let Err((_, e)) = lazy.force() {
-                        p.push(("allow_regexes".into(), e));
+                        p.push((field.into(), e));
                     }
                 }
-                allow.push(lazy);
-            }
-            let mut deny = |field: &str, pat: &Option<String>| {
-                pat.as_ref().map(|d| {
-                    let lazy = LazyRegex::new(d, Some(&SecretGroup::Index(0)));
-                    if !spec.builtin {
-                        if let Err((_, e)) = lazy.force() {
-                            p.push((field.into(), e));
-                        }
-                    }
-                    lazy
-                })
+                lazy
             };
-            let deny_value = deny("deny_value", &spec.deny_value);
-            let deny_key = deny("deny_key", &spec.deny_key);
+            let allow: Vec<_> = spec
+                .allow_regexes
+                .iter()
+                .map(|a| aux("allow_regexes", a))
+                .collect();
+            let deny_value = spec.deny_value.as_deref().map(|d| aux("deny_value", d));
+            let deny_key = spec.deny_key.as_deref().map(|d| aux("deny_key", d));
             let stopwords = spec
                 .allow_stopwords
                 .iter()
@@ -527,7 +521,7 @@ impl RuleDb {
                         let lo = a.saturating_sub(PAR_CONTEXT);
                         let hi = b.saturating_add(ext).min(hay.len());
                         self.collect(&hay[lo..hi], scratch);
-                        let mut mine: Vec<Finding> = scratch
+                        let mine: Vec<Finding> = scratch
                             .found
                             .iter()
                             .filter(|f| (a..b).contains(&(f.start + lo)))
@@ -537,7 +531,6 @@ impl RuleDb {
                                 rule: f.rule,
                             })
                             .collect();
-                        mine.shrink_to_fit();
                         // Only a slice that reaches the end of `hay` can
                         // cut a window short as the whole scan would; a
                         // window cut at an inner slice's end belongs to
@@ -683,7 +676,6 @@ impl RuleDb {
         };
         let group = &group;
         let cache = scratch.caches[ri as usize].get_or_insert_with(|| re.create_cache());
-        let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
         let mut input = Input::new(hay).span(ws..we);
         loop {
             // Group 0 needs no capture engine: the DFAs find the span.
@@ -693,6 +685,7 @@ impl RuleDb {
                     None => break,
                 }
             } else {
+                let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
                 re.search_captures_with(cache, &input, caps);
                 let Some(m) = caps.get_match() else { break };
                 (m, caps.get_group(*group))
