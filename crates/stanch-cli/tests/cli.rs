@@ -695,3 +695,54 @@ fn threads_change_nothing_in_scan_or_redact_output() {
     assert_eq!(redact("3", true), one, "redact -j3 from stdin");
     assert_eq!(redact("2", false), one, "redact -j2 FILE");
 }
+
+/// A live pipe (`kubectl logs -f | stanch redact`): each line comes out
+/// redacted while the input is still open, with one thread or several.
+/// (A line with a keyword of a multi-line rule — `password`, `token`,
+/// `Authorization`, `BEGIN … PRIVATE KEY` — is held until more input or the
+/// end, so a secret split across lines is redacted whole: see README.)
+#[test]
+fn redact_hands_on_each_line_while_the_input_stays_open() {
+    for j in ["1", "2"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
+            .args(["redact", "-j", j])
+            .env("STANCH_KEY", KEY)
+            .env_remove("STANCH_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut r = std::io::BufReader::new(stdout);
+            let mut lines = Vec::new();
+            loop {
+                let mut line = String::new();
+                if std::io::BufRead::read_line(&mut r, &mut line).unwrap() == 0 {
+                    return lines;
+                }
+                lines.push(line.clone());
+                let _ = tx.send(line);
+            }
+        });
+        for k in 0..3 {
+            writeln!(stdin, "step {k} user {} key {}", PLANTED[4], PLANTED[2]).unwrap();
+            stdin.flush().unwrap();
+            // Not a speed check: the line must arrive before the input ends
+            // at all; the bound only keeps a broken build from hanging.
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("a line comes out while the input is still open");
+            assert!(
+                line.starts_with(&format!("step {k} user <email:"))
+                    && line.ends_with(" key [REDACTED:aws-access-key-id]\n"),
+                "-j {j}: {line}"
+            );
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+        assert_eq!(reader.join().unwrap().len(), 3);
+    }
+}
