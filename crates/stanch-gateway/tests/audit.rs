@@ -41,27 +41,13 @@ async fn every_decision_is_recorded_before_the_answer() {
     let d = tempfile::tempdir().unwrap();
     let db = d.path().join("audit.db");
     let h = with_audit(d.path()).await;
-    let (st, hd, _) = h
-        .post("/v1/chat/completions", "json", &chat("hello", false))
-        .await;
+    let (st, hd, _) = h.chat("hello").await;
     assert_eq!(st, 200);
     let pass = rid(&hd);
-    let (st, hd, _) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("t={GH}"), false),
-        )
-        .await;
+    let (st, hd, _) = h.chat(&format!("t={GH}")).await;
     assert_eq!(st, 200);
     let redacted = rid(&hd);
-    let (st, hd, _) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("c={CANARY}"), false),
-        )
-        .await;
+    let (st, hd, _) = h.chat(&format!("c={CANARY}")).await;
     assert_eq!(st, 403);
     let blocked = rid(&hd);
     let (st, hd, body) = h
@@ -135,9 +121,7 @@ async fn purpose_from_header_or_metadata_and_required() {
         c.routes[0].require_purpose = true;
     })
     .await;
-    let (st, hd, body) = h
-        .post("/v1/chat/completions", "json", &chat("hi", false))
-        .await;
+    let (st, hd, body) = h.chat("hi").await;
     assert_eq!(st, 400, "{body}");
     assert_eq!(hd["x-stanch-error"], "stanch_purpose_required");
     let with_meta = r#"{"model":"m","metadata":{"purpose":"incident 42"},"messages":[{"role":"user","content":"hi"}]}"#;
@@ -191,19 +175,12 @@ async fn audit_store_failure_fails_closed_unless_fail_open() {
             c.audit = Some(a);
         })
         .await;
-        assert_eq!(
-            h.post("/v1/chat/completions", "json", &chat("hi", false))
-                .await
-                .0,
-            200
-        );
+        assert_eq!(h.chat("hi").await.0, 200);
         rusqlite::Connection::open(&db)
             .unwrap()
             .execute_batch("DROP TABLE records")
             .unwrap();
-        let (st, hd, body) = h
-            .post("/v1/chat/completions", "json", &chat("hi", false))
-            .await;
+        let (st, hd, body) = h.chat("hi").await;
         if fail_open {
             assert_eq!(st, 200, "{body}");
         } else {
@@ -698,13 +675,7 @@ async fn approval_webhook_and_admin_actions_are_audited() {
             .insert("github-pat".into(), stanch_gateway::Action::RequireApproval);
     })
     .await;
-    let (st, hd, _) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("t={GH}"), false),
-        )
-        .await;
+    let (st, hd, _) = h.chat(&format!("t={GH}")).await;
     assert_eq!(st, 403);
     let id = hd["x-stanch-approval-id"].to_str().unwrap().to_string();
     let msg = first_hook(&got).await;
@@ -758,13 +729,7 @@ async fn canary_hit_is_critical_and_alerts() {
         c.alert_webhook = Some(stanch_gateway::config::WebhookUrl::new(hook));
     })
     .await;
-    let (st, _, _) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("c={CANARY}"), false),
-        )
-        .await;
+    let (st, _, _) = h.chat(&format!("c={CANARY}")).await;
     assert_eq!(st, 403);
     let msg = first_hook(&got).await;
     let fp = stanch_redact::Key::parse(&[b'k'; 32])

@@ -11,13 +11,7 @@ use std::time::{Duration, Instant};
 #[tokio::test]
 async fn openai_json_request_redacted_answer_masked_and_restored() {
     let h = start().await;
-    let (status, headers, body) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("deploy with {GH}, mail bob@acme.io"), false),
-        )
-        .await;
+    let (status, headers, body) = h.chat(&format!("deploy with {GH}, mail bob@acme.io")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(headers["x-stanch-redacted"], "2");
     let sent = h.upstream_bodies().pop().unwrap();
@@ -198,26 +192,14 @@ async fn policy_warn_and_block_actions() {
             .insert("github-pat".into(), stanch_gateway::Action::RequireApproval);
     })
     .await;
-    let (status, headers, _) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat("mail bob@acme.io", false),
-        )
-        .await;
+    let (status, headers, _) = h.chat("mail bob@acme.io").await;
     assert_eq!(status, 200);
     assert_eq!(headers["x-stanch-warnings"], "email=1");
     assert!(
         h.upstream_bodies().pop().unwrap().contains("bob@acme.io"),
         "warn passes unchanged"
     );
-    let (status, _, body) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("t {GH}"), false),
-        )
-        .await;
+    let (status, _, body) = h.chat(&format!("t {GH}")).await;
     assert_eq!(status, 403);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["error"]["code"], "stanch_blocked");
@@ -260,9 +242,7 @@ async fn malformed_truncated_and_oversized_bodies() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
-    let (status, _, _) = h
-        .post("/v1/chat/completions", "json", &chat("hello", false))
-        .await;
+    let (status, _, _) = h.chat("hello").await;
     assert_eq!(status, 200);
 }
 
@@ -301,9 +281,7 @@ async fn upstream_dropping_mid_stream_ends_with_an_error_event() {
     assert_eq!(status, 200);
     assert!(body.contains("stanch_upstream_error"), "{body}");
     assert!(!body.contains(&PLANT[..12]), "{body}");
-    let (status, _, _) = h
-        .post("/v1/chat/completions", "json", &chat("x", false))
-        .await;
+    let (status, _, _) = h.chat("x").await;
     assert_eq!(status, 200, "still serving");
 }
 
@@ -337,9 +315,7 @@ async fn kill_switch_refuses_and_cuts_open_streams() {
     }
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert!(rest.contains("stanch_kill_switch"), "{rest}");
-    let (status, _, body) = h
-        .post("/v1/chat/completions", "json", &chat("x", false))
-        .await;
+    let (status, _, body) = h.chat("x").await;
     assert_eq!(status, 503, "{body}");
     let ready = h
         .client
@@ -349,9 +325,7 @@ async fn kill_switch_refuses_and_cuts_open_streams() {
         .unwrap();
     assert_eq!(ready.status(), 503);
     h.kill.set(false);
-    let (status, _, _) = h
-        .post("/v1/chat/completions", "json", &chat("x", false))
-        .await;
+    let (status, _, _) = h.chat("x").await;
     assert_eq!(status, 200);
 }
 
@@ -514,13 +488,7 @@ async fn upstream_connections_go_through_the_configured_proxy() {
         assert!(!format!("{c:?}").contains("proxy-pass-Secret1"));
     })
     .await;
-    let (st, _, body) = h
-        .post(
-            "/v1/chat/completions",
-            "json",
-            &chat(&format!("t {GH}"), false),
-        )
-        .await;
+    let (st, _, body) = h.chat(&format!("t {GH}")).await;
     assert_eq!(st, 200, "{body}");
     let got = h.upstream_bodies();
     assert_eq!(got.len(), 1);

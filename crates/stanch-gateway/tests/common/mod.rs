@@ -244,6 +244,12 @@ impl Harness {
         (status, headers, r.text().await.unwrap())
     }
 
+    /// A plain (not streamed) OpenAI chat request with one user message.
+    pub async fn chat(&self, content: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        self.post("/v1/chat/completions", "json", &chat(content, false))
+            .await
+    }
+
     pub fn upstream_bodies(&self) -> Vec<String> {
         self.seen.lock().unwrap().bodies.clone()
     }
