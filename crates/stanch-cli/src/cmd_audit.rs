@@ -115,28 +115,26 @@ fn verify(config: &Config, db: &AuditDb, anchor: Option<&str>, json: bool) -> Re
 fn tail(db: &std::path::Path, n: u64, follow: bool, json: bool) -> Result<u8> {
     let store = Store::open_read(db)?;
     let mut out = std::io::stdout().lock();
-    let mut last = 0;
-    for r in store.query(&Filter {
+    // The last `n` records, then (with --follow) whatever comes after them.
+    let mut filter = Filter {
         last: Some(n),
         ..Filter::default()
-    })? {
-        last = r.seq;
-        print_record(&mut out, &r, json)?;
-    }
-    out.flush()?;
-    if !follow {
-        return Ok(0);
-    }
+    };
+    let mut last = 0;
     loop {
-        std::thread::sleep(Duration::from_millis(500));
-        for r in store.query(&Filter {
-            after_seq: Some(last),
-            ..Filter::default()
-        })? {
+        for r in store.query(&filter)? {
             last = r.seq;
             print_record(&mut out, &r, json)?;
         }
         out.flush()?;
+        if !follow {
+            return Ok(0);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        filter = Filter {
+            after_seq: Some(last),
+            ..Filter::default()
+        };
     }
 }
 
