@@ -5,7 +5,7 @@
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 #[derive(Deserialize)]
@@ -20,7 +20,8 @@ struct Report {
 }
 
 pub struct Baseline {
-    known: HashSet<(String, String)>,
+    /// Rule id → fingerprints: looked up without allocating per finding.
+    known: HashMap<String, HashSet<String>>,
 }
 
 impl Baseline {
@@ -49,16 +50,16 @@ impl Baseline {
             }
             v
         };
-        Ok(Baseline {
-            known: entries
-                .into_iter()
-                .map(|e| (e.rule, e.fingerprint))
-                .collect(),
-        })
+        let mut known: HashMap<String, HashSet<String>> = HashMap::new();
+        for e in entries {
+            known.entry(e.rule).or_default().insert(e.fingerprint);
+        }
+        Ok(Baseline { known })
     }
 
     pub fn contains(&self, rule: &str, fingerprint: &str) -> bool {
         self.known
-            .contains(&(rule.to_string(), fingerprint.to_string()))
+            .get(rule)
+            .is_some_and(|fps| fps.contains(fingerprint))
     }
 }

@@ -8,7 +8,7 @@ use crate::config::InputFormat;
 use crate::input::{plain_sources, Source};
 use crate::structured::{self, redact_json_doc, redact_jsonl, Mode, Report};
 use anyhow::{bail, Context, Result};
-use stanch_redact::stream::{scan_stream_par, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_par, scan_stream_piped, DEFAULT_CHUNK};
 use stanch_redact::structured::parse::parse;
 use stanch_redact::structured::{JsonRedactor, SecretKeys};
 use stanch_redact::taint::CANARY_RULE;
@@ -58,12 +58,12 @@ pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
                 }
             }
         }
-        let sink: Box<dyn Write> = match &args.output {
+        let sink: Box<dyn Write + Send> = match &args.output {
             Some(p) => Box::new(
                 std::fs::File::create(p)
                     .with_context(|| format!("cannot create {}", p.display()))?,
             ),
-            None => Box::new(std::io::stdout().lock()),
+            None => Box::new(std::io::stdout()),
         };
         let mut out = BufWriter::with_capacity(1 << 16, sink);
         for s in &sources {
@@ -111,7 +111,7 @@ fn redact_one(
     name: &str,
     path: Option<&Path>,
     reader: impl Read,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<()> {
     let redactor = plan.redactor;
@@ -120,9 +120,10 @@ fn redact_one(
         counts,
         canary: redactor.db().lookup(CANARY_RULE),
     };
-    let mut text = |r: &mut dyn Read, o: &mut dyn Write, line: u64, rep: &mut Report<'_>| {
-        redact_text(redactor, plan.threads, r, o, line, rep)
-    };
+    let mut text =
+        |r: &mut dyn Read, o: &mut (dyn Write + Send), line: u64, rep: &mut Report<'_>| {
+            redact_text(redactor, plan.threads, r, o, line, rep)
+        };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = if plan.format == InputFormat::Auto {
         reader.fill_buf()?.to_vec()
@@ -195,39 +196,40 @@ fn redact_text(
     redactor: &Redactor,
     threads: usize,
     reader: &mut dyn Read,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     mut line: u64,
     report: &mut Report<'_>,
 ) -> Result<u64> {
     let db = redactor.db();
     let mut scratches: Vec<_> = (0..threads.max(1)).map(|_| db.scratch()).collect();
     let canary = report.canary;
-    scan_stream_par(
-        db,
-        &mut scratches,
-        reader,
-        DEFAULT_CHUNK,
-        |_, bytes, findings| {
-            let mut pos = 0;
-            for f in findings.iter().filter(|f| Some(f.rule) == canary) {
-                line += memchr::memchr_iter(b'\n', &bytes[pos..f.start]).count() as u64;
-                pos = f.start;
-                eprintln!(
-                    "stanch: canary token found: {CANARY_RULE} at {}:{line}",
-                    report.name
-                );
-            }
-            line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
-            for f in findings.iter().filter(|f| redactor.applies(f)) {
-                *report
-                    .counts
-                    .entry(db.rule(f.rule).id().to_string())
-                    .or_default() += 1;
-            }
-            redactor.write_redacted(bytes, findings, out)?;
-            out.flush()
-        },
-    )?;
+    let mut sink = |_: u64, bytes: &[u8], findings: &[stanch_engine::Finding]| {
+        let mut pos = 0;
+        for f in findings.iter().filter(|f| Some(f.rule) == canary) {
+            line += memchr::memchr_iter(b'\n', &bytes[pos..f.start]).count() as u64;
+            pos = f.start;
+            eprintln!(
+                "stanch: canary token found: {CANARY_RULE} at {}:{line}",
+                report.name
+            );
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
+        for f in findings.iter().filter(|f| redactor.applies(f)) {
+            *report
+                .counts
+                .entry(db.rule(f.rule).id().to_string())
+                .or_default() += 1;
+        }
+        redactor.write_redacted(bytes, findings, out)?;
+        out.flush()
+    };
+    // With more than one scanning thread, output is written on a thread of
+    // its own while the next round is scanned.
+    if scratches.len() > 1 {
+        scan_stream_piped(db, &mut scratches, reader, DEFAULT_CHUNK, &mut sink)?;
+    } else {
+        scan_stream_par(db, &mut scratches, reader, DEFAULT_CHUNK, &mut sink)?;
+    }
     Ok(line)
 }
 

@@ -10,7 +10,7 @@ use crate::report::{self, Hit, Summary};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use stanch_engine::{RuleDb, Severity};
-use stanch_redact::stream::{scan_stream_par, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_par, scan_stream_piped, DEFAULT_CHUNK};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::{Key, KeyOrigin};
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -81,7 +81,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     }
     if let Some(b) = &baseline {
         let before = hits.len();
-        hits.retain(|h| !b.contains(h.rule_id, &h.fingerprint));
+        hits.retain(|h| !b.contains(h.rule_id, h.fingerprint.as_str()));
         summary.suppressed = (before - hits.len()) as u64;
     }
     summary.findings = hits.len() as u64;
@@ -218,40 +218,41 @@ fn scan_source<'a>(
     let path: std::sync::Arc<str> = src.display().into();
     let mut hits = Vec::new();
     let mut lines = LineTracker::default();
-    let bytes = scan_stream_par(
-        ctx.db,
-        scratches,
-        reader,
-        DEFAULT_CHUNK,
-        |base, piece, found| {
-            for f in found {
-                lines.advance(piece, f.start);
-                let rule = ctx.db.rule(f.rule);
-                let value = &piece[f.start..f.end];
-                hits.push(Hit {
-                    path: path.clone(),
-                    line: lines.line,
-                    column: lines.col + 1,
-                    start: base + f.start as u64,
-                    end: base + f.end as u64,
-                    rule_id: rule.id(),
-                    rule_name: rule.name(),
-                    category: rule.category(),
-                    severity: rule.severity(),
-                    fingerprint: ctx.key.fingerprint(rule.id(), value),
-                    secret: ctx
-                        .show_secrets
-                        .then(|| String::from_utf8_lossy(value).into_owned()),
-                });
-            }
-            lines.advance(piece, piece.len());
-            lines.next_piece();
-            if let Some(p) = ctx.progress {
-                p.inc(piece.len() as u64);
-            }
-            Ok(())
-        },
-    )?;
+    let mut sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
+        for f in found {
+            lines.advance(piece, f.start);
+            let rule = ctx.db.rule(f.rule);
+            let value = &piece[f.start..f.end];
+            hits.push(Hit {
+                path: path.clone(),
+                line: lines.line,
+                column: lines.col + 1,
+                start: base + f.start as u64,
+                end: base + f.end as u64,
+                rule_id: rule.id(),
+                rule_name: rule.name(),
+                category: rule.category(),
+                severity: rule.severity(),
+                fingerprint: ctx.key.fingerprint_of(rule.id(), value),
+                secret: ctx
+                    .show_secrets
+                    .then(|| String::from_utf8_lossy(value).into_owned()),
+            });
+        }
+        lines.advance(piece, piece.len());
+        lines.next_piece();
+        if let Some(p) = ctx.progress {
+            p.inc(piece.len() as u64);
+        }
+        Ok(())
+    };
+    // With more than one scanning thread, fingerprints and line numbers are
+    // worked out on a thread of their own while the next round is scanned.
+    let bytes = if scratches.len() > 1 {
+        scan_stream_piped(ctx.db, scratches, reader, DEFAULT_CHUNK, &mut sink)?
+    } else {
+        scan_stream_par(ctx.db, scratches, reader, DEFAULT_CHUNK, &mut sink)?
+    };
     Ok(FileResult::Scanned { hits, bytes })
 }
 

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 use stanch_engine::{Category, RuleDb, Severity};
+use stanch_redact::key::Fingerprint;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub struct Hit<'a> {
     pub column: u64,
     pub start: u64,
     pub end: u64,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
@@ -212,7 +213,7 @@ mod tests {
                 column: 1,
                 start: i * 10,
                 end: i * 10 + 4,
-                fingerprint: format!("{i:016x}"),
+                fingerprint: Fingerprint::parse(&format!("{i:016x}")).unwrap(),
                 secret: None,
             })
             .collect();

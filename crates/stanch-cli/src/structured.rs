@@ -90,7 +90,7 @@ impl Report<'_> {
 /// The caller's streaming text redaction: (input, output, number of its
 /// first line, report) → number of the line after the last.
 pub type TextPath<'t> =
-    dyn FnMut(&mut dyn Read, &mut dyn Write, u64, &mut Report<'_>) -> Result<u64> + 't;
+    dyn FnMut(&mut dyn Read, &mut (dyn Write + Send), u64, &mut Report<'_>) -> Result<u64> + 't;
 
 /// Redacts JSON lines from `reader`. `text` redacts a reader as text (the
 /// caller's streaming text path), for lines too long to hold.
@@ -98,7 +98,7 @@ pub fn redact_jsonl(
     redactor: &Redactor,
     jr: &JsonRedactor<'_>,
     reader: &mut dyn BufRead,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     report: &mut Report<'_>,
     text: &mut TextPath<'_>,
 ) -> Result<()> {
@@ -197,7 +197,7 @@ pub fn redact_json_doc(
     warn: bool,
     head: Vec<u8>,
     reader: &mut dyn Read,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     report: &mut Report<'_>,
     text: &mut TextPath<'_>,
 ) -> Result<()> {

@@ -414,6 +414,16 @@ impl RuleDb {
             .fold(self.inner.max_window, usize::max)
     }
 
+    /// How far past the end of its line a finding of an extension can
+    /// reach (rules' multiline windows are tracked as truncated instead).
+    fn max_cross_line(&self) -> usize {
+        self.extensions
+            .iter()
+            .map(|e| e.max_cross_line())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Compiles every rule's regexes now (built-in rules are otherwise
     /// parsed and compiled on first use) and returns every problem found.
     /// `rules check` and benchmarks call it.
@@ -470,12 +480,11 @@ impl RuleDb {
     }
 
     /// Like [`scan`](Self::scan), on `scratches.len()` threads: `hay` is cut
-    /// at line ends into one segment per scratch, each scanned with
-    /// [`PAR_CONTEXT`] bytes of the text before it and
-    /// [`max_window`](Self::max_window) + [`PAR_CONTEXT`] after it, so every
-    /// rule and finder sees the surroundings it would see in one pass; a
-    /// segment keeps the findings that start inside it, and overlaps are
-    /// resolved once over all of them. [`Scratch::hold_from`] of
+    /// at line ends into one segment per thread, each scanned with [`PAR_CONTEXT`] bytes of
+    /// the text before it and, after it, as far as a match starting in it
+    /// can reach plus [`PAR_CONTEXT`], so every rule and finder sees the
+    /// surroundings it would see in one pass; a segment keeps the findings
+    /// that start inside it, and overlaps are resolved once over all of them. [`Scratch::hold_from`] of
     /// `scratches[0]` is set as [`scan`](Self::scan) sets it. Inputs under
     /// [`PAR_MIN_SEGMENT`] per thread are scanned on the calling thread.
     pub fn scan_parallel(&self, hay: &[u8], scratches: &mut [Scratch], out: &mut Vec<Finding>) {
@@ -492,14 +501,22 @@ impl RuleDb {
         out: &mut Vec<Finding>,
         min_segment: usize,
     ) {
-        let t = scratches.len().min(hay.len() / min_segment.max(1));
+        let min_segment = min_segment.max(1);
+        let t = scratches.len().min(hay.len() / min_segment);
         if t <= 1 {
             return self.scan(hay, &mut scratches[0], out);
         }
-        // Segment starts: line starts near k * len / t.
+        // One segment per thread. (Smaller segments taken by the threads as
+        // they finish balanced the work better, but each segment reads
+        // `ext` bytes past its end: on 2 cores that cost more than it won.)
+        let want = t;
+        // Segment starts: line starts near k * len / want.
         let mut starts = vec![0usize];
-        for k in 1..t {
-            let target = hay.len() * k / t;
+        for k in 1..want {
+            let target = hay.len() * k / want;
+            if target < *starts.last().expect("not empty") {
+                continue;
+            }
             if let Some(p) = memchr::memchr(b'\n', &hay[target..]) {
                 let cut = target + p + 1;
                 if cut > *starts.last().expect("not empty") && cut < hay.len() {
@@ -507,52 +524,68 @@ impl RuleDb {
                 }
             }
         }
-        let ext = self.max_window() + PAR_CONTEXT;
+        // A segment is read `ext` bytes past its end: as far as a match that
+        // starts in it can reach. Segments start at line starts, so that is
+        // the longest rule window (multiline rules) or the farthest an
+        // extension's span leaves its line, not the extensions' longest
+        // window (the decoder's is 192 KiB, all within one line).
+        let ext = self.inner.max_window.max(self.max_cross_line()) + PAR_CONTEXT;
         let n = starts.len();
-        let mut parts: Vec<(Vec<Finding>, Option<usize>)> = Vec::with_capacity(n);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = scratches[..n]
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        type Part = (Vec<Finding>, Option<usize>);
+        let mut parts: Vec<Option<Part>> = (0..n).map(|_| None).collect();
+        let done: Vec<Vec<(usize, Part)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = scratches[..t.min(n)]
                 .iter_mut()
-                .enumerate()
-                .map(|(k, scratch)| {
-                    let a = starts[k];
-                    let b = starts.get(k + 1).copied().unwrap_or(hay.len());
+                .map(|scratch| {
+                    let (starts, next) = (&starts, &next);
                     scope.spawn(move || {
-                        let lo = a.saturating_sub(PAR_CONTEXT);
-                        let hi = b.saturating_add(ext).min(hay.len());
-                        self.collect(&hay[lo..hi], scratch);
-                        let mine: Vec<Finding> = scratch
-                            .found
-                            .iter()
-                            .filter(|f| (a..b).contains(&(f.start + lo)))
-                            .map(|f| Finding {
-                                start: f.start + lo,
-                                end: f.end + lo,
-                                rule: f.rule,
-                            })
-                            .collect();
-                        // Only a slice that reaches the end of `hay` can
-                        // cut a window short as the whole scan would; a
-                        // window cut at an inner slice's end belongs to
-                        // matches that start past `b`, found by a later
-                        // segment.
-                        let hold = if hi == hay.len() {
-                            scratch.hold_from.map(|h| h + lo)
-                        } else {
-                            None
-                        };
-                        (mine, hold)
+                        let mut mine_all = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&a) = starts.get(k) else { break };
+                            let b = starts.get(k + 1).copied().unwrap_or(hay.len());
+                            let lo = a.saturating_sub(PAR_CONTEXT);
+                            let hi = b.saturating_add(ext).min(hay.len());
+                            self.collect(&hay[lo..hi], scratch);
+                            let mine: Vec<Finding> = scratch
+                                .found
+                                .iter()
+                                .filter(|f| (a..b).contains(&(f.start + lo)))
+                                .map(|f| Finding {
+                                    start: f.start + lo,
+                                    end: f.end + lo,
+                                    rule: f.rule,
+                                })
+                                .collect();
+                            // Only a slice that reaches the end of `hay` can
+                            // cut a window short as the whole scan would; a
+                            // window cut at an inner slice's end belongs to
+                            // matches that start past `b`, found by a later
+                            // segment.
+                            let hold = if hi == hay.len() {
+                                scratch.hold_from.map(|h| h + lo)
+                            } else {
+                                None
+                            };
+                            mine_all.push((k, (mine, hold)));
+                        }
+                        mine_all
                     })
                 })
                 .collect();
-            for h in handles {
-                parts.push(h.join().expect("a scan thread never panics"));
-            }
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a scan thread never panics"))
+                .collect()
         });
+        for (k, part) in done.into_iter().flatten() {
+            parts[k] = Some(part);
+        }
         let first = &mut scratches[0];
         first.found.clear();
         first.hold_from = None;
-        for (mine, hold) in parts {
+        for (mine, hold) in parts.into_iter().map(|p| p.expect("every segment scanned")) {
             first.found.extend_from_slice(&mine);
             if let Some(h) = hold {
                 first.hold_from = Some(first.hold_from.map_or(h, |x| x.min(h)));

@@ -25,6 +25,14 @@ pub trait Extension: Send + Sync + std::fmt::Debug {
     fn max_window(&self) -> usize {
         0
     }
+
+    /// How far past the end of the line it starts on a span (with the
+    /// context it needs) can reach. Parallel scans cut text at line starts
+    /// and read only this far (plus a margin) past a cut. By default the
+    /// whole [`max_window`](Self::max_window): always safe.
+    fn max_cross_line(&self) -> usize {
+        self.max_window()
+    }
 }
 
 #[cfg(test)]

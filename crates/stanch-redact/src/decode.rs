@@ -321,6 +321,13 @@ impl Extension for Decoder {
     fn max_window(&self) -> usize {
         (MAX_B64_RUN + CONTEXT).max(6 * WINDOW)
     }
+
+    /// Every form is cut at line ends (base64 and URL runs stop at a
+    /// newline, JSON strings are split per line), so a span never leaves
+    /// its line.
+    fn max_cross_line(&self) -> usize {
+        0
+    }
 }
 
 /// Inputs shorter than this hold no candidate of any form.
@@ -361,6 +368,49 @@ mod tests {
 
     fn b64(s: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(s)
+    }
+
+    /// Parallel scans read only the longest rule window past a segment,
+    /// not the decoder's (far longer) window: its spans never leave their
+    /// line. Segments of every size must find what one pass finds.
+    #[test]
+    fn parallel_segments_find_what_one_pass_finds_with_the_decoder() {
+        let db = stanch_engine::pack::builtin()
+            .unwrap()
+            .with_extension(std::sync::Arc::new(Decoder::default()));
+        let gh = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+        let mut text = String::new();
+        for i in 0..300 {
+            match i % 5 {
+                0 => text.push_str(&format!("auth: Basic {}\n", b64(&format!("svc:{gh}")))),
+                1 => text.push_str(&format!(
+                    "{{\"msg\":\"config {{\\\"token\\\": \\\"{gh}\\\"}}\",\"i\":{i}}}\n"
+                )),
+                2 => text.push_str(&format!(
+                    "GET /cb?code=x&state=%7B%22t%22%3A%22{gh}%22%7D {i}\n"
+                )),
+                3 => {
+                    // A long line of base64 with a secret inside it.
+                    let body =
+                        format!("{}{gh}{}", "lorem ipsum ".repeat(300), " dolor".repeat(300));
+                    text.push_str(&format!("blob={}\n", b64(&body)));
+                }
+                _ => text.push_str(&format!(
+                    "{i} INFO nothing to see here, user=u{i}@acme.io\n"
+                )),
+            }
+        }
+        let hay = text.as_bytes();
+        let mut s = db.scratch();
+        let mut one = Vec::new();
+        db.scan(hay, &mut s, &mut one);
+        assert!(one.len() > 200, "the decoder finds the planted secrets");
+        for (threads, min_segment) in [(2, 1024), (3, 5000), (4, 20_000), (8, 700)] {
+            let mut scratches: Vec<_> = (0..threads).map(|_| db.scratch()).collect();
+            let mut par = Vec::new();
+            db.scan_parallel_segments(hay, &mut scratches, &mut par, min_segment);
+            assert_eq!(par, one, "{threads} threads, segments of {min_segment}");
+        }
     }
 
     const GHP: &str = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";

@@ -12,7 +12,73 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Clone)]
 pub struct Key {
     bytes: Zeroizing<[u8; 32]>,
+    /// HMAC state with the key already absorbed (the inner and outer pad
+    /// blocks hashed once): each MAC starts from a copy of it, two SHA-256
+    /// blocks cheaper than keying a new one, which matters at one
+    /// fingerprint per finding.
+    keyed: KeyedMac,
     origin: KeyOrigin,
+}
+
+/// A keyed HMAC state; derived key material, so zeroed on drop like the key.
+#[derive(Clone)]
+struct KeyedMac(HmacSha256);
+
+impl KeyedMac {
+    fn new(key: &[u8; 32]) -> KeyedMac {
+        KeyedMac(HmacSha256::new_from_slice(key).expect("any key length"))
+    }
+}
+
+impl Drop for KeyedMac {
+    fn drop(&mut self) {
+        // SAFETY: an HMAC-SHA256 state is plain integers and byte arrays
+        // (two SHA-256 chaining states, block counters, a block buffer): no
+        // pointers, no drop glue, and all-zero bytes are a valid value.
+        unsafe { zeroize::zeroize_flat_type(&mut self.0 as *mut HmacSha256) }
+    }
+}
+
+/// A keyed fingerprint: 16 lowercase hex characters (64 bits), held inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    /// Reads 16 lowercase hex characters (as in reports and baselines).
+    pub fn parse(s: &str) -> Option<Fingerprint> {
+        let b: [u8; 16] = s.as_bytes().try_into().ok()?;
+        b.iter()
+            .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+            .then_some(Fingerprint(b))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits")
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({})", self.as_str())
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Fingerprint {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// Where the key came from (reported to users, never the key itself).
@@ -44,10 +110,7 @@ impl Key {
         let t = material.trim_ascii();
         let mut bytes = Zeroizing::new([0u8; 32]);
         if t.len() == 64 && hex::decode_to_slice(t, &mut bytes[..]).is_ok() {
-            return Ok(Key {
-                bytes,
-                origin: KeyOrigin::User,
-            });
+            return Ok(Key::new(bytes, KeyOrigin::User));
         }
         if t.len() < 16 {
             return Err(KeyError::TooShort);
@@ -56,20 +119,23 @@ impl Key {
             HmacSha256::new_from_slice(b"stanch passphrase key v1").expect("any key length");
         mac.update(t);
         bytes.copy_from_slice(&mac.finalize().into_bytes());
-        Ok(Key {
+        Ok(Key::new(bytes, KeyOrigin::User))
+    }
+
+    fn new(bytes: Zeroizing<[u8; 32]>, origin: KeyOrigin) -> Key {
+        let keyed = KeyedMac::new(&bytes);
+        Key {
             bytes,
-            origin: KeyOrigin::User,
-        })
+            keyed,
+            origin,
+        }
     }
 
     /// A random key for this process only.
     pub fn ephemeral() -> Key {
         let mut bytes = Zeroizing::new([0u8; 32]);
         getrandom::fill(&mut bytes[..]).expect("operating system random source");
-        Key {
-            bytes,
-            origin: KeyOrigin::Ephemeral,
-        }
+        Key::new(bytes, KeyOrigin::Ephemeral)
     }
 
     /// A new random key, as 64 lowercase hex characters (for `stanch key new`).
@@ -85,7 +151,7 @@ impl Key {
     /// HMAC-SHA256 over the parts, each length-prefixed so that part
     /// boundaries cannot be shifted to forge a collision.
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = HmacSha256::new_from_slice(&self.bytes[..]).expect("32-byte key");
+        let mut mac = self.keyed.0.clone();
         for p in parts {
             mac.update(&(p.len() as u64).to_le_bytes());
             mac.update(p);
@@ -95,7 +161,18 @@ impl Key {
 
     /// Keyed fingerprint of a finding: 16 hex characters (64 bits).
     pub fn fingerprint(&self, rule_id: &str, value: &[u8]) -> String {
-        hex::encode(&self.mac(&[b"fingerprint", rule_id.as_bytes(), value])[..8])
+        self.fingerprint_of(rule_id, value).as_str().to_string()
+    }
+
+    /// [`fingerprint`](Self::fingerprint) without an allocation.
+    pub fn fingerprint_of(&self, rule_id: &str, value: &[u8]) -> Fingerprint {
+        let mut out = [0u8; 16];
+        hex::encode_to_slice(
+            &self.mac(&[b"fingerprint", rule_id.as_bytes(), value])[..8],
+            &mut out,
+        )
+        .expect("16 hex digits for 8 bytes");
+        Fingerprint(out)
     }
 
     /// Keyed pseudonym digest: 8 hex characters, stable for (tenant, label, value).
@@ -152,6 +229,14 @@ mod tests {
         );
         assert_eq!(a.pseudonym("", "email", b"x").len(), 8);
         assert_eq!(a.fingerprint("r", b"x").len(), 16);
+        assert_eq!(
+            a.fingerprint_of("r", b"x").as_str(),
+            a.fingerprint("r", b"x")
+        );
+        let fp = a.fingerprint_of("r", b"x");
+        assert_eq!(Fingerprint::parse(fp.as_str()), Some(fp));
+        assert_eq!(Fingerprint::parse("0123456789ABCDEF"), None);
+        assert_eq!(Fingerprint::parse("0123"), None);
         // Length prefixes: moving bytes between parts changes the digest.
         assert_ne!(a.mac(&[b"ab", b"c"]), a.mac(&[b"a", b"bc"]));
     }
@@ -167,6 +252,12 @@ mod tests {
         assert_eq!(k.pseudonym("", "email", b"bob@acme.io"), "6b3158ac");
         assert_eq!(
             k.fingerprint("github-pat", b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+            "9d1737ebba8d249b"
+        );
+        assert_eq!(
+            k.clone()
+                .fingerprint_of("github-pat", b"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")
+                .to_string(),
             "9d1737ebba8d249b"
         );
         let p = Key::parse(b"correct horse battery staple").unwrap();

@@ -46,7 +46,10 @@ pub fn scan_stream_par<R: Read>(
     assert!(!scratches.is_empty(), "at least one scratch");
     let overlap = db.max_window() + 1024;
     let chunk = chunk.saturating_mul(scratches.len()).max(overlap * 4);
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk + overlap + CONTEXT);
+    // `buf[..filled]` holds input; `buf` itself only grows, so its bytes
+    // are zeroed once, not on every round.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut filled = 0usize;
     let mut base: u64 = 0;
     let mut found: Vec<Finding> = Vec::new();
     let mut piece: Vec<Finding> = Vec::new();
@@ -56,28 +59,28 @@ pub fn scan_stream_par<R: Read>(
     let mut done = 0usize;
     let mut eof = false;
     loop {
-        let before = buf.len();
+        let before = filled;
         let want = (chunk + overlap + done).saturating_sub(before).max(4096);
-        buf.resize(before + want, 0);
+        if buf.len() < before + want {
+            buf.resize(before + want, 0);
+        }
         let n = loop {
             match reader.read(&mut buf[before..]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.truncate(before);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         };
-        buf.truncate(before + n);
+        filled = before + n;
         if n == 0 {
             eof = true;
         }
         // Nothing can be handed on until a line completes or the buffer is full.
-        if !eof && buf.len() - done < chunk && memchr::memchr(b'\n', &buf[before..]).is_none() {
+        if !eof && filled - done < chunk && memchr::memchr(b'\n', &buf[before..filled]).is_none() {
             continue;
         }
-        db.scan_parallel(&buf, scratches, &mut found);
+        let data = &buf[..filled];
+        db.scan_parallel(data, scratches, &mut found);
         // Findings inside the context were handled last round; one reaching
         // into the new part is clipped to it.
         found.retain_mut(|f| {
@@ -88,9 +91,9 @@ pub fn scan_stream_par<R: Read>(
             true
         });
         let cut = if eof {
-            buf.len()
+            filled
         } else {
-            choose_cut(&buf, done, &found, scratches[0].hold_from(), chunk, overlap)
+            choose_cut(data, done, &found, scratches[0].hold_from(), chunk, overlap)
         };
         if cut > done {
             let k = found.partition_point(|f| f.start < cut);
@@ -100,21 +103,81 @@ pub fn scan_stream_par<R: Read>(
                 end: f.end - done,
                 rule: f.rule,
             }));
-            sink(base, &buf[done..cut], &piece)?;
+            sink(base, &data[done..cut], &piece)?;
             base += (cut - done) as u64;
             // Keep context only when cutting inside a line.
-            let keep = if buf[cut - 1] != b'\n' {
+            let keep = if data[cut - 1] != b'\n' {
                 CONTEXT.min(cut)
             } else {
                 0
             };
-            buf.drain(..cut - keep);
+            buf.copy_within(cut - keep..filled, 0);
+            filled -= cut - keep;
             done = keep;
         }
         if eof {
             return Ok(base);
         }
     }
+}
+
+/// [`scan_stream_par`] with `sink` on a thread of its own: while it handles
+/// one piece (fingerprints, report lines, redacted output), the scanning
+/// threads already work on the next. Each piece is copied once to hand it
+/// over; at most two wait, so memory grows by about two rounds' bytes. A
+/// piece is handed to `sink` as soon as it is scanned, so a live pipe sees
+/// each line as promptly as with [`scan_stream_par`]. The first error of
+/// `sink` stops the scan and is returned.
+pub fn scan_stream_piped<R: Read, S>(
+    db: &RuleDb,
+    scratches: &mut [Scratch],
+    reader: R,
+    chunk: usize,
+    mut sink: S,
+) -> io::Result<u64>
+where
+    S: FnMut(u64, &[u8], &[Finding]) -> io::Result<()> + Send,
+{
+    #[derive(Default)]
+    struct Piece {
+        base: u64,
+        bytes: Vec<u8>,
+        found: Vec<Finding>,
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
+    let (spent, recycled) = std::sync::mpsc::channel::<Piece>();
+    std::thread::scope(|scope| {
+        let consumer = std::thread::Builder::new()
+            .name("stanch-sink".into())
+            .spawn_scoped(scope, move || -> io::Result<()> {
+                for p in rx {
+                    sink(p.base, &p.bytes, &p.found)?;
+                    // The scanner may have finished: then the piece is dropped.
+                    let _ = spent.send(p);
+                }
+                Ok(())
+            })
+            .expect("spawn the sink thread");
+        let scanned = scan_stream_par(db, scratches, reader, chunk, |base, bytes, found| {
+            let mut p = recycled.try_recv().unwrap_or_default();
+            p.base = base;
+            p.bytes.clear();
+            p.bytes.extend_from_slice(bytes);
+            p.found.clear();
+            p.found.extend_from_slice(found);
+            // A send fails only once the sink has stopped on an error,
+            // which the join below returns.
+            tx.send(p)
+                .map_err(|_| io::Error::other("the output stopped"))
+        });
+        drop(tx);
+        let sunk = match consumer.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        sunk?;
+        scanned
+    })
 }
 
 /// Bytes kept before a mid-line cut: more than any rule looks back from a keyword.
@@ -206,6 +269,9 @@ impl<W: Write> Write for CountingWriter<'_, W> {
 /// blocks of `block` bytes wait in memory.
 pub struct ReadAhead {
     rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// Used blocks go back to the reading thread, which refills them
+    /// instead of allocating (and page-faulting in) a new block per read.
+    spent: std::sync::mpsc::Sender<Vec<u8>>,
     cur: Vec<u8>,
     pos: usize,
     done: bool,
@@ -215,10 +281,12 @@ pub struct ReadAhead {
 impl ReadAhead {
     pub fn new<R: Read + Send + 'static>(mut inner: R, block: usize, depth: usize) -> ReadAhead {
         let (tx, rx) = std::sync::mpsc::sync_channel(depth.max(1));
+        let (spent, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::Builder::new()
             .name("stanch-read".into())
             .spawn(move || loop {
-                let mut b = vec![0u8; block.max(1)];
+                let mut b = recycled.try_recv().unwrap_or_default();
+                b.resize(block.max(1), 0);
                 let r = loop {
                     match inner.read(&mut b) {
                         Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -240,6 +308,7 @@ impl ReadAhead {
             .expect("spawn the read-ahead thread");
         ReadAhead {
             rx,
+            spent,
             cur: Vec::new(),
             pos: 0,
             done: false,
@@ -263,7 +332,12 @@ impl ReadAhead {
         };
         match got {
             Some(Ok(b)) if !b.is_empty() => {
-                self.cur = b;
+                let old = std::mem::replace(&mut self.cur, b);
+                if old.capacity() > 0 {
+                    // The thread may have stopped (end of input): then the
+                    // block is simply dropped.
+                    let _ = self.spent.send(old);
+                }
                 self.pos = 0;
                 Ok(Some(()))
             }
@@ -453,6 +527,62 @@ mod tests {
                 "step {step}, {threads} threads, read-ahead {ahead}"
             );
         }
+    }
+
+    #[test]
+    fn piped_sink_sees_what_the_inline_sink_sees() {
+        let r = redactor();
+        let db = r.db();
+        let mut data = Vec::new();
+        for i in 0..40_000 {
+            data.extend_from_slice(
+                format!(
+                    "{i} user=u{i}@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}\n",
+                    i % 100
+                )
+                .as_bytes(),
+            );
+        }
+        let run = |piped: bool| {
+            let mut scratches = vec![db.scratch(), db.scratch()];
+            let mut pieces = Vec::new();
+            let sink = |base: u64, bytes: &[u8], found: &[Finding]| {
+                pieces.push((base, bytes.to_vec(), found.to_vec()));
+                Ok(())
+            };
+            let reader = Failing {
+                data: data.clone(),
+                step: 100_000,
+                fail: false,
+            };
+            let n = if piped {
+                scan_stream_piped(db, &mut scratches, reader, 1 << 18, sink).unwrap()
+            } else {
+                scan_stream_par(db, &mut scratches, reader, 1 << 18, sink).unwrap()
+            };
+            assert_eq!(n, data.len() as u64);
+            pieces
+        };
+        let inline = run(false);
+        assert!(inline.len() > 3, "several rounds");
+        assert_eq!(run(true), inline);
+
+        // The sink's first error ends the scan and is what the caller gets.
+        let mut scratches = vec![db.scratch(), db.scratch()];
+        let mut calls = 0;
+        let err = scan_stream_piped(
+            db,
+            &mut scratches,
+            io::Cursor::new(data.clone()),
+            1 << 18,
+            |_, _, _| {
+                calls += 1;
+                Err(io::Error::new(ErrorKind::BrokenPipe, "reader went away"))
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BrokenPipe);
+        assert_eq!(calls, 1);
     }
 
     /// A reader that gives `data` in pieces of `step`, then an error if
