@@ -727,22 +727,54 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
                 let _ = tx.send(line);
             }
         });
+        // Not a speed check: each line must arrive before the input ends at
+        // all; the bound only keeps a broken build from hanging.
+        let next = || {
+            rx.recv_timeout(std::time::Duration::from_secs(60))
+                .expect("a line comes out while the input is still open")
+        };
         for k in 0..3 {
             writeln!(stdin, "step {k} user {} key {}", PLANTED[4], PLANTED[2]).unwrap();
             stdin.flush().unwrap();
-            // Not a speed check: the line must arrive before the input ends
-            // at all; the bound only keeps a broken build from hanging.
-            let line = rx
-                .recv_timeout(std::time::Duration::from_secs(60))
-                .expect("a line comes out while the input is still open");
+            let line = next();
             assert!(
                 line.starts_with(&format!("step {k} user <email:"))
                     && line.ends_with(" key [REDACTED:aws-access-key-id]\n"),
                 "-j {j}: {line}"
             );
         }
+        // Keywords of multiline rules (`password`, `Authorization`): a line
+        // where no such match can go on is handed on at once too.
+        for (k, text) in [
+            (3, "db login password=Hunter2Hunter2x ok"),
+            (
+                4,
+                "headers ['Authorization: Bearer abcdef0123456789abcdef0123456789'] sent",
+            ),
+        ] {
+            writeln!(stdin, "step {k} {text}").unwrap();
+            stdin.flush().unwrap();
+            let line = next();
+            assert!(
+                line.starts_with(&format!("step {k} "))
+                    && line.contains("[REDACTED:")
+                    && !line.contains("Hunter2Hunter2x")
+                    && !line.contains("abcdef0123456789abcdef"),
+                "-j {j}: {line}"
+            );
+        }
+        // A YAML name whose value is on the next line waits for it, so the
+        // pair is redacted whole.
+        writeln!(stdin, "  - name: DB_PASSWORD").unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        writeln!(stdin, "    value: Hunter2Hunter2x").unwrap();
+        stdin.flush().unwrap();
+        assert_eq!(next(), "  - name: DB_PASSWORD\n", "-j {j}");
+        let value = next();
+        assert!(!value.contains("Hunter2Hunter2x"), "-j {j}: {value}");
         drop(stdin);
         assert!(child.wait().unwrap().success());
-        assert_eq!(reader.join().unwrap().len(), 3);
+        assert_eq!(reader.join().unwrap().len(), 7);
     }
 }

@@ -61,6 +61,102 @@ pub struct Rule {
     stopwords: Vec<Vec<u8>>,
     deny_value: Option<LazyRegex>,
     deny_key: Option<LazyRegex>,
+    /// Multiline rules only: see [`Partial`].
+    partial: OnceLock<Option<Partial>>,
+}
+
+/// For a multiline rule every match of which contains one of its keywords:
+/// the rule's regex as an anchored forward lazy DFA, to tell whether a
+/// match starting before a keyword near the end of the input could still
+/// go on with more input. Without it, such a window holds the stream back
+/// until more input comes (see [`Scratch::hold_from`]); with it, a line
+/// such as `password=hunter2` on a live pipe is handed on at once.
+#[derive(Debug)]
+struct Partial {
+    dfa: regex_automata::hybrid::dfa::DFA,
+}
+
+impl Partial {
+    /// `None` when some match may lie outside its keywords (such a rule's
+    /// later lines can follow a keyword seen long before, as the `data:`
+    /// lines of a kubectl secret do) or the DFA cannot be built.
+    fn build(spec: &RuleSpec) -> Option<Partial> {
+        let pattern = spec.pattern.as_deref()?;
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .ok()?;
+        let kws: Vec<String> = spec
+            .keywords
+            .iter()
+            .map(|k| split_keyword(k).0.to_ascii_lowercase())
+            .collect();
+        if !crate::gitleaks::keywords_cover(&hir, &kws) {
+            return None;
+        }
+        let dfa = regex_automata::hybrid::dfa::DFA::builder()
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false),
+            )
+            .thompson(
+                regex_automata::nfa::thompson::Config::new()
+                    .utf8(false)
+                    .nfa_size_limit(Some(20 << 20)),
+            )
+            .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(2 << 20))
+            .build(pattern)
+            .ok()?;
+        Some(Partial { dfa })
+    }
+
+    /// True if a match starting somewhere in `from..=to` may run past the
+    /// end of `hay`: the anchored DFA, started there, is still alive after
+    /// the last byte and some next byte keeps it alive. Gives up to true.
+    fn may_continue(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        hay: &[u8],
+        from: usize,
+        to: usize,
+    ) -> bool {
+        let dfa = &self.dfa;
+        for p in from..=to.min(hay.len()) {
+            let input = Input::new(hay)
+                .span(p..hay.len())
+                .anchored(regex_automata::Anchored::Yes);
+            let Ok(mut sid) = dfa.start_state_forward(cache, &input) else {
+                return true;
+            };
+            let mut dead = sid.is_dead();
+            for &b in &hay[p..] {
+                if dead {
+                    break;
+                }
+                sid = match dfa.next_state(cache, sid, b) {
+                    Ok(s) => s,
+                    Err(_) => return true,
+                };
+                if sid.is_quit() {
+                    return true;
+                }
+                dead = sid.is_dead();
+            }
+            if dead {
+                continue;
+            }
+            for b in 0..=255u8 {
+                match dfa.next_state(cache, sid, b) {
+                    Ok(s) if s.is_dead() => {}
+                    _ => return true,
+                }
+            }
+        }
+        false
+    }
 }
 
 #[derive(Debug)]
@@ -158,8 +254,11 @@ pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
     found: Vec<Finding>,
-    /// Multiline windows cut short by the end of the input: (rule, window start, keyword end).
-    truncated: Vec<(u32, usize, usize)>,
+    /// Multiline windows cut short by the end of the input: (rule, window
+    /// start, keyword start, keyword end).
+    truncated: Vec<(u32, usize, usize, usize)>,
+    /// Caches of the multiline rules' [`Partial`] DFAs.
+    partial_caches: HashMap<u32, regex_automata::hybrid::dfa::Cache>,
     hold_from: Option<usize>,
 }
 
@@ -298,6 +397,7 @@ impl RuleDb {
                         stopwords,
                         deny_value,
                         deny_key,
+                        partial: OnceLock::new(),
                     });
                     continue;
                 }
@@ -463,6 +563,7 @@ impl RuleDb {
             spans: Vec::new(),
             found: Vec::new(),
             truncated: Vec::new(),
+            partial_caches: HashMap::new(),
             hold_from: None,
         };
         s.ensure(self.inner.rules.len());
@@ -625,7 +726,7 @@ impl RuleDb {
                     let (ws, we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
                     windows.push((ri, ws, we));
                     if spec.multiline && ke + spec.max_len() > hay.len() {
-                        truncated.push((ri, ws, ke));
+                        truncated.push((ri, ws, ks, ke));
                     }
                 }
             });
@@ -650,11 +751,29 @@ impl RuleDb {
         // rule that covers the keyword and is followed by at least one
         // complete line: anything less may be a block whose rest is still to
         // come (a partial match must not release the text before it).
-        for &(ri, ws, ke) in &scratch.truncated {
+        // Where every match of the rule holds a keyword, a match through
+        // this one starts between the window start and the keyword: the
+        // window holds the text only if such a match could still go on.
+        for &(ri, ws, ks, ke) in &scratch.truncated {
             let resolved = scratch.found.iter().any(|f| {
                 f.rule.0 == ri && f.start < ke && f.end >= ke && complete_line_after(hay, f.end)
             });
-            if !resolved {
+            if resolved || scratch.hold_from.is_some_and(|h| h <= ws) {
+                continue;
+            }
+            let rule = &inner.rules[ri as usize];
+            let ended = rule
+                .partial
+                .get_or_init(|| Partial::build(&rule.spec))
+                .as_ref()
+                .is_some_and(|p| {
+                    let cache = scratch
+                        .partial_caches
+                        .entry(ri)
+                        .or_insert_with(|| p.dfa.create_cache());
+                    !p.may_continue(cache, hay, ws, ks)
+                });
+            if !ended {
                 scratch.hold_from = Some(scratch.hold_from.map_or(ws, |h| h.min(ws)));
             }
         }
@@ -1109,5 +1228,67 @@ examples = ["access_token=abcdefgh12"]
         assert_eq!(count(&db(r"['token']"), "tokens=abcdefgh12"), 1);
         assert_eq!(count(&db(r"['token\b']"), "tokens=abcdefgh12"), 0);
         assert_eq!(count(&db(r"['token\b']"), "token=abcdefgh12"), 1);
+    }
+}
+
+#[cfg(test)]
+mod partial_tests {
+    use super::*;
+
+    #[test]
+    fn rules_whose_every_match_holds_a_keyword_can_tell_a_finished_match() {
+        let db = crate::pack::builtin().unwrap();
+        let has = |id: &str| Partial::build(&db.rule(db.lookup(id).unwrap()).spec).is_some();
+        for id in [
+            "env-name-value-secret-yaml",
+            "cli-netrc-password",
+            "http-raw-headers-array",
+        ] {
+            assert!(has(id), "{id}");
+        }
+        // Matches after the keyword (the `data:` lines of a kubectl secret,
+        // the values under `unseal_keys_b64`) keep the old hold.
+        for id in [
+            "kubectl-secret-data",
+            "vault-unseal-keys-json",
+            "jwk-private-key",
+        ] {
+            assert!(!has(id), "{id}");
+        }
+    }
+
+    fn hold(text: &str) -> Option<usize> {
+        let db = crate::pack::builtin().unwrap();
+        let mut s = db.scratch();
+        let mut out = Vec::new();
+        db.scan(text.as_bytes(), &mut s, &mut out);
+        s.hold_from()
+    }
+
+    #[test]
+    fn a_window_holds_the_text_only_while_its_match_may_go_on() {
+        // Finished lines: no match through the keyword can continue.
+        assert_eq!(
+            hold("12:00 INFO db password=Hunter2Hunter2x rotated\n"),
+            None
+        );
+        assert_eq!(hold("12:00 token refreshed for svc-a\n"), None);
+        assert_eq!(
+            hold("send ['Authorization: Bearer abcdef0123456789abcdef0123'] ok\n"),
+            None
+        );
+        assert_eq!(hold("machine example.com login bob\n"), Some(0));
+        // The value of a YAML pair may be on the next line.
+        let t = "ok\n  - name: DB_PASSWORD\n";
+        assert_eq!(hold(t), Some(t.find("  - name").unwrap()));
+        // Node's rawHeaders: a name, its value on the next line.
+        let t = "x\n  rawHeaders: [\n  'authorization',\n";
+        assert_eq!(hold(t), Some(t.find("  'auth").unwrap()));
+        assert_eq!(hold("x\n  'authorization' header missing\n"), None);
+        // Rules without the property hold as before.
+        let t = "a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n";
+        assert_eq!(hold(t), Some(2));
+        let t = "apiVersion: v1\ndata:\n  password: aGVsbG8=\n";
+        assert!(hold(t).is_some());
     }
 }

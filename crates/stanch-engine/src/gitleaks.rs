@@ -854,14 +854,7 @@ impl<'n> Converter<'n> {
         let derived = required_literals(&folded, MIN_DERIVED_KEYWORD);
         // The user's keywords are enough when one required set only holds
         // literals that each contain one of them.
-        let covered = !kws.is_empty() && {
-            let mut sets = Vec::new();
-            required_sets(&folded, 2, &mut sets);
-            sets.iter().any(|set| {
-                set.iter()
-                    .all(|lit| kws.iter().any(|k| lit.contains(k.as_str())))
-            })
-        };
+        let covered = folded_keywords_cover(&folded, &kws);
         match derived {
             _ if covered => {}
             Some(d) => {
@@ -1531,6 +1524,25 @@ fn minimize(mut lits: Vec<String>) -> Option<Vec<String>> {
 fn better(a: &[String], b: &[String]) -> bool {
     let min = |v: &[String]| v.iter().map(String::len).min().unwrap_or(0);
     (min(a), std::cmp::Reverse(a.len())) > (min(b), std::cmp::Reverse(b.len()))
+}
+
+/// True if every match of `h` contains one of `kws` (lowercase literals),
+/// ASCII case-insensitively: one of the sets of literals every match must
+/// contain only holds literals that each contain a keyword.
+pub(crate) fn keywords_cover(h: &Hir, kws: &[String]) -> bool {
+    folded_keywords_cover(&fold_case(h), kws)
+}
+
+fn folded_keywords_cover(folded: &Hir, kws: &[String]) -> bool {
+    if kws.is_empty() {
+        return false;
+    }
+    let mut sets = Vec::new();
+    required_sets(folded, 2, &mut sets);
+    sets.iter().any(|set| {
+        set.iter()
+            .all(|lit| kws.iter().any(|k| lit.contains(k.as_str())))
+    })
 }
 
 /// Sets of literals (each at least `min` bytes) such that every match of `h`
