@@ -4,10 +4,11 @@
 //! everything up to a *cut*: the last line end (so a live `kubectl logs -f`
 //! pipe gets each line as soon as it is complete), moved back so that it never
 //! splits a finding or an unfinished multiline match (a PEM block whose end
-//! has not arrived). A line longer than the chunk is cut mid-line, keeping an
+//! has not arrived). Some already-handed-on text before the cut is kept as
+//! context, so rules and finders see the same surroundings next round as in
+//! one buffer. A line longer than the chunk is cut mid-line, keeping an
 //! overlap of the longest rule window after the cut (so every match that
-//! starts before the cut is seen whole) and some already-handed-on context
-//! before it (so rules see the same surroundings next round). Memory stays at
+//! starts before the cut is seen whole). Memory stays at
 //! about one chunk plus one overlap, whatever the input size or line length.
 
 use crate::redactor::{Redactor, Stats};
@@ -105,12 +106,11 @@ pub fn scan_stream_par<R: Read>(
             }));
             sink(base, &data[done..cut], &piece)?;
             base += (cut - done) as u64;
-            // Keep context only when cutting inside a line.
-            let keep = if data[cut - 1] != b'\n' {
-                CONTEXT.min(cut)
-            } else {
-                0
-            };
+            // Keep the text before the cut as context, also at a line end:
+            // finders look back across lines for their context words
+            // (`phone:` on the line before a number), and what they find
+            // must not depend on where a round happened to end.
+            let keep = CONTEXT.min(cut);
             buf.copy_within(cut - keep..filled, 0);
             filled -= cut - keep;
             done = keep;
@@ -643,6 +643,26 @@ mod tests {
         let mut b = [0u8; 10];
         r.read_exact(&mut b).unwrap();
         drop(r);
+    }
+
+    /// Finders look back for context words (`phone`, `ssn` …) across line
+    /// ends; a round cut between the word and the number must not change
+    /// what is found, whatever the read sizes.
+    #[test]
+    fn context_before_a_cut_is_kept() {
+        let r = redactor();
+        for text in [
+            "contact phone\n415 555 0123 ok\n",
+            "employee ssn:\n536228341 on file\n",
+        ] {
+            let data = text.as_bytes();
+            let first = text.find('\n').unwrap() + 1;
+            let want = whole(&r, data);
+            assert_ne!(want, data, "the whole-buffer scan finds it: {text:?}");
+            for step in [first, 1, 3, data.len()] {
+                assert_eq!(streamed(&r, data, step, 0), want, "step {step}: {text:?}");
+            }
+        }
     }
 
     #[test]
