@@ -817,7 +817,12 @@ impl RuleDb {
                 }
             }
             scratch.found = found;
-            scratch.hold_from = hold_from;
+            scratch.hold_from = self
+                .extensions
+                .iter()
+                .filter_map(|e| e.hold_from(hay))
+                .chain(hold_from)
+                .min();
         }
     }
 
@@ -1047,14 +1052,26 @@ fn accept(rule: &Rule, hay: &[u8], s: usize, e: usize) -> bool {
         .any(|(re, _)| re.is_match(secret))
 }
 
-fn specificity_of(rules: &[Rule], f: &Finding) -> Specificity {
-    rules[f.rule.index()].spec.specificity
+/// True if the container `outer` may take the id of `inner`, a finding
+/// inside it: `inner`'s rule is more specific and relabelling cannot weaken
+/// how the span is treated (a personal-data rule or a lower severity would:
+/// an IPv4 address inside a bearer token must not turn the token into an
+/// IP address, which is not redacted by default).
+fn takes_id_of(rules: &[Rule], outer: &Finding, inner: &Finding) -> bool {
+    let (o, i) = (
+        &rules[outer.rule.index()].spec,
+        &rules[inner.rule.index()].spec,
+    );
+    i.specificity > o.specificity
+        && (i.category == o.category || i.category == Category::Secret)
+        && i.severity >= o.severity
 }
 
 /// Sorts findings and collapses containment: when one span contains another,
 /// one finding remains, with the container's span and the more specific
-/// rule's id (the container's on a tie). Partial overlaps are kept; the
-/// redactor merges them.
+/// rule's id (the container's on a tie, or when the inner rule would weaken
+/// it: see [`takes_id_of`]). Partial overlaps are kept; the redactor merges
+/// them.
 fn resolve_overlaps(rules: &[Rule], found: &mut [Finding], out: &mut Vec<Finding>) {
     // Ties (same span, same specificity) go to the rule listed first, so the
     // reported rule never depends on what else the scan found.
@@ -1067,7 +1084,7 @@ fn resolve_overlaps(rules: &[Rule], found: &mut [Finding], out: &mut Vec<Finding
     for f in found.iter() {
         if let Some(last) = out.last_mut() {
             if f.start >= last.start && f.end <= last.end {
-                if specificity_of(rules, f) > specificity_of(rules, last) {
+                if takes_id_of(rules, last, f) {
                     last.rule = f.rule;
                 }
                 continue;
@@ -1232,8 +1249,35 @@ examples = ["access_token=abcdefgh12"]
 }
 
 #[cfg(test)]
-mod partial_tests {
+mod scan_tests {
     use super::*;
+
+    /// Found by the redaction property test: an IPv4 address inside a
+    /// bearer token glued to a URL took over the token's span, and the
+    /// token, not being an IP address, was left in clear.
+    #[test]
+    fn a_finding_inside_a_secret_never_weakens_it() {
+        let db = crate::pack::builtin().unwrap();
+        let t = " Authorization: Bearer v4hEjYPi9mxYTH9z3osO1LSKBpYoygbJ==postgres://u:axEcKUr2AnFe7hwNay@10.0.0.7/orders INFO";
+        let mut out = Vec::new();
+        db.scan(t.as_bytes(), &mut db.scratch(), &mut out);
+        let got: Vec<(&str, &str)> = out
+            .iter()
+            .map(|f| (db.rule(f.rule).id(), &t[f.start..f.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "http-bearer",
+                "v4hEjYPi9mxYTH9z3osO1LSKBpYoygbJ==postgres://u:axEcKUr2AnFe7hwNay@10.0.0.7/orders"
+            )]
+        );
+        // A more specific secret inside still names the finding.
+        let t = "Authorization: Bearer ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+        db.scan(t.as_bytes(), &mut db.scratch(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(db.rule(out[0].rule).id(), "github-pat");
+    }
 
     #[test]
     fn rules_whose_every_match_holds_a_keyword_can_tell_a_finished_match() {

@@ -26,6 +26,15 @@ pub trait Extension: Send + Sync + std::fmt::Debug {
         0
     }
 
+    /// After a scan of `hay`: the earliest offset from which a span of this
+    /// extension may still be incomplete because `hay` ended inside it (a
+    /// registered value with line ends whose first lines have arrived).
+    /// Streaming callers hand nothing on from there until more input comes,
+    /// as they do for a rule's unfinished multiline match.
+    fn hold_from(&self, _hay: &[u8]) -> Option<usize> {
+        None
+    }
+
     /// How far past the end of the line it starts on a span (with the
     /// context it needs) can reach. Parallel scans cut text at line starts
     /// and read only this far (plus a margin) past a cut. By default the

@@ -383,6 +383,33 @@ impl Read for ReadAhead {
     }
 }
 
+/// Readers for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::io::{self, Read};
+
+    /// Returns at most `step` bytes per `read`, like a slow pipe.
+    pub(crate) struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl<'a> Trickle<'a> {
+        pub(crate) fn new(data: &'a [u8], step: usize) -> Trickle<'a> {
+            Trickle { data, step }
+        }
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.len().min(self.step).min(out.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,6 +155,7 @@ impl TaintBuilder {
         let mut needles: Vec<(Zeroizing<Vec<u8>>, Meta)> = Vec::new();
         let mut forms = Vec::new();
         let mut values = 0;
+        let mut multiline = Vec::new();
         for e in &self.entries {
             if e.value.len() < MIN_LEN {
                 warnings.push(TaintWarning {
@@ -184,6 +185,9 @@ impl TaintBuilder {
                 continue;
             }
             values += 1;
+            if e.value.contains(&b'\n') {
+                multiline.push(Zeroizing::new(e.value.to_vec()));
+            }
             forms.clear();
             encode::needles(&e.value, &mut forms);
             let canary = e.kind == TaintKind::Canary;
@@ -223,6 +227,7 @@ impl TaintBuilder {
             } else {
                 longest + 2 * RUN_CAP + 2
             },
+            multiline,
         };
         Ok((set, warnings))
     }
@@ -261,6 +266,9 @@ pub struct TaintSet {
     meta: Vec<Meta>,
     values: usize,
     max_span: usize,
+    /// Raw values with a line end: a stream must not hand on their first
+    /// lines before the rest has arrived (see [`Extension::hold_from`]).
+    multiline: Vec<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for TaintSet {
@@ -406,6 +414,26 @@ impl Extension for TaintSet {
 
     fn max_window(&self) -> usize {
         self.max_span
+    }
+
+    /// The earliest start of a multi-line value's beginning at the very end
+    /// of `hay` (`hay[p..]` a proper prefix of the value, across a line end).
+    fn hold_from(&self, hay: &[u8]) -> Option<usize> {
+        let mut hold: Option<usize> = None;
+        for v in &self.multiline {
+            let tail = hay.len().saturating_sub(v.len() - 1);
+            for p in memchr::memchr_iter(v[0], &hay[tail..]).map(|q| tail + q) {
+                if hold.is_some_and(|h| h <= p) {
+                    break;
+                }
+                let have = &hay[p..];
+                if v.starts_with(have) && have.contains(&b'\n') {
+                    hold = Some(p);
+                    break;
+                }
+            }
+        }
+        hold
     }
 }
 

@@ -237,3 +237,42 @@ fn streaming_a_huge_line_redacts_every_planted_form() {
     assert!(!text.contains(&b64) && !text.contains(&h));
     assert!(text.matches("[REDACTED:registered-secret]").count() >= 19);
 }
+
+#[test]
+fn a_multi_line_value_split_across_rounds_is_redacted_whole() {
+    // A value with line ends (a pretty-printed credential file in an
+    // environment variable): a live pipe may deliver its first line long
+    // before the rest. No part of it may be handed on before the whole
+    // value is seen.
+    let value: &[u8] =
+        b"{\n  \"client_id\": \"svc-7731\",\n  \"client_key\": \"k9Zq-Xw2v-Lp0s\"\n}";
+    let (db, _) = db_with(&[(value, TaintKind::Registered)]);
+    let r = crate::Redactor::new(
+        db,
+        crate::Key::parse(&[b'k'; 32]).unwrap(),
+        crate::Policy::default(),
+    );
+    let mut text = b"loading credentials\n".to_vec();
+    text.extend_from_slice(value);
+    text.extend_from_slice(b"\ndone\n");
+    let mut s = r.db().scratch();
+    let mut f = Vec::new();
+    let whole = r.redact(&text, &mut s, &mut f).into_owned();
+    assert!(!String::from_utf8_lossy(&whole).contains("svc-7731"));
+    for step in [1, 7, 20, 22, 40, 64] {
+        let mut streamed = Vec::new();
+        crate::stream::redact_stream(
+            &r,
+            &mut s,
+            crate::stream::tests_support::Trickle::new(&text, step),
+            &mut streamed,
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&streamed),
+            String::from_utf8_lossy(&whole),
+            "read step {step}"
+        );
+    }
+}
