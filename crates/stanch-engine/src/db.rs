@@ -602,22 +602,17 @@ impl RuleDb {
         out: &mut Vec<Finding>,
         min_segment: usize,
     ) {
-        let min_segment = min_segment.max(1);
-        let t = scratches.len().min(hay.len() / min_segment);
+        let t = scratches.len().min(hay.len() / min_segment.max(1));
         if t <= 1 {
             return self.scan(hay, &mut scratches[0], out);
         }
-        // One segment per thread. (Smaller segments taken by the threads as
-        // they finish balanced the work better, but each segment reads
-        // `ext` bytes past its end: on 2 cores that cost more than it won.)
-        let want = t;
-        // Segment starts: line starts near k * len / want.
+        // Segment starts: line starts near k * len / t. (Smaller segments,
+        // taken by the threads as they finish, balanced the work better, but
+        // each segment reads `ext` bytes past its end: on 2 cores that cost
+        // more than it won.)
         let mut starts = vec![0usize];
-        for k in 1..want {
-            let target = hay.len() * k / want;
-            if target < *starts.last().expect("not empty") {
-                continue;
-            }
+        for k in 1..t {
+            let target = hay.len() * k / t;
             if let Some(p) = memchr::memchr(b'\n', &hay[target..]) {
                 let cut = target + p + 1;
                 if cut > *starts.last().expect("not empty") && cut < hay.len() {
@@ -632,46 +627,38 @@ impl RuleDb {
         // window (the decoder's is 192 KiB, all within one line).
         let ext = self.inner.max_window.max(self.max_cross_line()) + PAR_CONTEXT;
         let n = starts.len();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        type Part = (Vec<Finding>, Option<usize>);
-        let mut parts: Vec<Option<Part>> = (0..n).map(|_| None).collect();
-        let done: Vec<Vec<(usize, Part)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = scratches[..t.min(n)]
+        let parts: Vec<(Vec<Finding>, Option<usize>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = scratches[..n]
                 .iter_mut()
-                .map(|scratch| {
-                    let (starts, next) = (&starts, &next);
+                .enumerate()
+                .map(|(k, scratch)| {
+                    let a = starts[k];
+                    let b = starts.get(k + 1).copied().unwrap_or(hay.len());
                     scope.spawn(move || {
-                        let mut mine_all = Vec::new();
-                        loop {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&a) = starts.get(k) else { break };
-                            let b = starts.get(k + 1).copied().unwrap_or(hay.len());
-                            let lo = a.saturating_sub(PAR_CONTEXT);
-                            let hi = b.saturating_add(ext).min(hay.len());
-                            self.collect(&hay[lo..hi], scratch);
-                            let mine: Vec<Finding> = scratch
-                                .found
-                                .iter()
-                                .filter(|f| (a..b).contains(&(f.start + lo)))
-                                .map(|f| Finding {
-                                    start: f.start + lo,
-                                    end: f.end + lo,
-                                    rule: f.rule,
-                                })
-                                .collect();
-                            // Only a slice that reaches the end of `hay` can
-                            // cut a window short as the whole scan would; a
-                            // window cut at an inner slice's end belongs to
-                            // matches that start past `b`, found by a later
-                            // segment.
-                            let hold = if hi == hay.len() {
-                                scratch.hold_from.map(|h| h + lo)
-                            } else {
-                                None
-                            };
-                            mine_all.push((k, (mine, hold)));
-                        }
-                        mine_all
+                        let lo = a.saturating_sub(PAR_CONTEXT);
+                        let hi = b.saturating_add(ext).min(hay.len());
+                        self.collect(&hay[lo..hi], scratch);
+                        let mine: Vec<Finding> = scratch
+                            .found
+                            .iter()
+                            .filter(|f| (a..b).contains(&(f.start + lo)))
+                            .map(|f| Finding {
+                                start: f.start + lo,
+                                end: f.end + lo,
+                                rule: f.rule,
+                            })
+                            .collect();
+                        // Only a slice that reaches the end of `hay` can
+                        // cut a window short as the whole scan would; a
+                        // window cut at an inner slice's end belongs to
+                        // matches that start past `b`, found by a later
+                        // segment.
+                        let hold = if hi == hay.len() {
+                            scratch.hold_from.map(|h| h + lo)
+                        } else {
+                            None
+                        };
+                        (mine, hold)
                     })
                 })
                 .collect();
@@ -680,13 +667,10 @@ impl RuleDb {
                 .map(|h| h.join().expect("a scan thread never panics"))
                 .collect()
         });
-        for (k, part) in done.into_iter().flatten() {
-            parts[k] = Some(part);
-        }
         let first = &mut scratches[0];
         first.found.clear();
         first.hold_from = None;
-        for (mine, hold) in parts.into_iter().map(|p| p.expect("every segment scanned")) {
+        for (mine, hold) in parts {
             first.found.extend_from_slice(&mine);
             if let Some(h) = hold {
                 first.hold_from = Some(first.hold_from.map_or(h, |x| x.min(h)));
