@@ -142,9 +142,14 @@ enum Kind {
     Bearer,
     PostgresUrl,
     PrivateKey,
+    /// A phone number whose context word is on the line before: found only
+    /// if a stream keeps that line as context across a cut.
+    PhoneAfterLabel,
+    /// The same for a bare 9-digit US SSN after an `ssn:` label.
+    SsnAfterLabel,
 }
 
-const KINDS: [Kind; 9] = [
+const KINDS: [Kind; 11] = [
     Kind::GithubPat,
     Kind::GithubOauth,
     Kind::GithubApp,
@@ -154,6 +159,8 @@ const KINDS: [Kind; 9] = [
     Kind::Bearer,
     Kind::PostgresUrl,
     Kind::PrivateKey,
+    Kind::PhoneAfterLabel,
+    Kind::SsnAfterLabel,
 ];
 
 /// A planted secret: `text` goes into the document, `secret` (a substring of
@@ -255,6 +262,27 @@ impl Kind {
                     lines.join("\n")
                 );
                 (text, secret)
+            }
+            Kind::PhoneAfterLabel => {
+                let label = g.pick(&["phone:", "Phone", "mobile", "fax:", "tel:"]);
+                let num = format!(
+                    "{} {} {:04}",
+                    200 + g.below(700),
+                    200 + g.below(700),
+                    g.below(10_000)
+                );
+                (format!("{label}\n{num} on file"), num)
+            }
+            Kind::SsnAfterLabel => {
+                let label = g.pick(&["ssn:", "SSN", "social security number:"]);
+                let area = loop {
+                    let a = 1 + g.below(899);
+                    if a != 666 {
+                        break a;
+                    }
+                };
+                let num = format!("{area:03}{:02}{:04}", 1 + g.below(99), 1 + g.below(9999));
+                (format!("{label}\n{num} on file"), num)
             }
         };
         Planted {
