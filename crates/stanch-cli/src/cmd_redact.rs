@@ -19,7 +19,7 @@ use std::path::Path;
 
 pub fn run(config: &Config, args: RedactArgs) -> Result<u8> {
     let redactor =
-        crate::extensions::redactor(config, &args.common, args.style, args.min_severity)?;
+        crate::extensions::redactor(config, &args.common, args.style, args.min_severity, true)?;
     let keys = SecretKeys::new(&config.secret_keys, &config.not_secret_keys);
     let max_field = args
         .max_field_bytes

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
     let redactor =
-        crate::extensions::redactor(config, &args.common, args.style, args.min_severity)?;
+        crate::extensions::redactor(config, &args.common, args.style, args.min_severity, false)?;
     let route_policy = route_policy(&args, redactor.db())?;
 
     // Config mode: `--gateway-config FILE`, or stanch.toml's `[gateway]`

@@ -16,11 +16,15 @@ use std::sync::Arc;
 /// command line, with registered secrets, canaries and the config's
 /// extensions; the key; the config's policy with `--style` and
 /// `--min-severity` over it.
+/// With `only_applying`, rules below the policy's minimum severity are not
+/// run at all (`redact`: their findings would be left alone anyway); `serve`
+/// keeps them, since its policies and audit records see every finding.
 pub fn redactor(
     config: &Config,
     common: &Common,
     style: Option<StyleArg>,
     min_severity: Option<SeverityArg>,
+    only_applying: bool,
 ) -> Result<Redactor> {
     let db = config.rule_db(&common.rule_files, &common.disable)?;
     let db = crate::taint::attach(config, common, db)?.db;
@@ -33,6 +37,11 @@ pub fn redactor(
     if let Some(s) = min_severity {
         policy.min_severity = s.to_engine();
     }
+    let db = if only_applying {
+        db.run_from(policy.min_severity)
+    } else {
+        db
+    };
     Ok(Redactor::new(db, key, policy))
 }
 
