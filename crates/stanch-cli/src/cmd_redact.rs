@@ -8,7 +8,7 @@ use crate::config::InputFormat;
 use crate::input::{plain_sources, Source};
 use crate::structured::{self, redact_json_doc, redact_jsonl, Mode, Report};
 use anyhow::{bail, Context, Result};
-use stanch_redact::stream::{scan_stream_par, scan_stream_piped, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_piped, DEFAULT_CHUNK};
 use stanch_redact::structured::parse::parse;
 use stanch_redact::structured::{JsonRedactor, SecretKeys};
 use stanch_redact::taint::CANARY_RULE;
@@ -203,7 +203,7 @@ fn redact_text(
     let db = redactor.db();
     let mut scratches: Vec<_> = (0..threads.max(1)).map(|_| db.scratch()).collect();
     let canary = report.canary;
-    let mut sink = |_: u64, bytes: &[u8], findings: &[stanch_engine::Finding]| {
+    let sink = |_: u64, bytes: &[u8], findings: &[stanch_engine::Finding]| {
         let mut pos = 0;
         for f in findings.iter().filter(|f| Some(f.rule) == canary) {
             line += memchr::memchr_iter(b'\n', &bytes[pos..f.start]).count() as u64;
@@ -225,11 +225,7 @@ fn redact_text(
     };
     // With more than one scanning thread, output is written on a thread of
     // its own while the next round is scanned.
-    if scratches.len() > 1 {
-        scan_stream_piped(db, &mut scratches, reader, DEFAULT_CHUNK, &mut sink)?;
-    } else {
-        scan_stream_par(db, &mut scratches, reader, DEFAULT_CHUNK, &mut sink)?;
-    }
+    scan_stream_piped(db, &mut scratches, reader, DEFAULT_CHUNK, sink)?;
     Ok(line)
 }
 

@@ -10,7 +10,7 @@ use crate::report::{self, Hit, Summary};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use stanch_engine::{RuleDb, Severity};
-use stanch_redact::stream::{scan_stream_par, scan_stream_piped, DEFAULT_CHUNK};
+use stanch_redact::stream::{scan_stream_piped, DEFAULT_CHUNK};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::{Key, KeyOrigin};
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -218,7 +218,7 @@ fn scan_source<'a>(
     let path: std::sync::Arc<str> = src.display().into();
     let mut hits = Vec::new();
     let mut lines = LineTracker::default();
-    let mut sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
+    let sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
         for f in found {
             lines.advance(piece, f.start);
             let rule = ctx.db.rule(f.rule);
@@ -248,11 +248,7 @@ fn scan_source<'a>(
     };
     // With more than one scanning thread, fingerprints and line numbers are
     // worked out on a thread of their own while the next round is scanned.
-    let bytes = if scratches.len() > 1 {
-        scan_stream_piped(ctx.db, scratches, reader, DEFAULT_CHUNK, &mut sink)?
-    } else {
-        scan_stream_par(ctx.db, scratches, reader, DEFAULT_CHUNK, &mut sink)?
-    };
+    let bytes = scan_stream_piped(ctx.db, scratches, reader, DEFAULT_CHUNK, sink)?;
     Ok(FileResult::Scanned { hits, bytes })
 }
 

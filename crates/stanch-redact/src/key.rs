@@ -75,12 +75,6 @@ impl serde::Serialize for Fingerprint {
     }
 }
 
-impl PartialEq<&str> for Fingerprint {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// Where the key came from (reported to users, never the key itself).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyOrigin {

@@ -121,7 +121,9 @@ pub fn scan_stream_par<R: Read>(
     }
 }
 
-/// [`scan_stream_par`] with `sink` on a thread of its own: while it handles
+/// [`scan_stream_par`] with `sink` on a thread of its own when there is more
+/// than one scanning thread (with one, `sink` runs inline: no thread, no
+/// copy, so a one-thread scan stays on one thread): while it handles
 /// one piece (fingerprints, report lines, redacted output), the scanning
 /// threads already work on the next. Each piece is copied once to hand it
 /// over; at most two wait, so memory grows by about two rounds' bytes. A
@@ -143,6 +145,9 @@ where
         base: u64,
         bytes: Vec<u8>,
         found: Vec<Finding>,
+    }
+    if scratches.len() <= 1 {
+        return scan_stream_par(db, scratches, reader, chunk, sink);
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
     let (spent, recycled) = std::sync::mpsc::channel::<Piece>();
@@ -420,20 +425,6 @@ mod tests {
         Redactor::new(db, Key::parse(&[b'k'; 32]).unwrap(), Policy::default())
     }
 
-    /// A reader that returns at most `step` bytes per call, like a pipe.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.data.len().min(self.step).min(out.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
-
     fn whole(r: &Redactor, data: &[u8]) -> Vec<u8> {
         let mut s = r.db().scratch();
         let mut f = Vec::new();
@@ -443,7 +434,14 @@ mod tests {
     fn streamed(r: &Redactor, data: &[u8], step: usize, chunk: usize) -> Vec<u8> {
         let mut s = r.db().scratch();
         let mut out = Vec::new();
-        redact_stream(r, &mut s, Trickle { data, step }, &mut out, chunk).unwrap();
+        redact_stream(
+            r,
+            &mut s,
+            tests_support::Trickle::new(data, step),
+            &mut out,
+            chunk,
+        )
+        .unwrap();
         out
     }
 
