@@ -49,6 +49,27 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         });
     }
 
+    // The output is opened before scanning: a path that cannot be created
+    // fails the run before any work is done.
+    let sink: Box<dyn Write + Send> = match &args.output {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut emit = Emitter {
+        format: args.format,
+        out: BufWriter::with_capacity(64 * 1024, sink),
+        baseline: baseline.as_ref(),
+        fail_on,
+        summary: Summary::default(),
+        fails: false,
+        canaries: 0,
+        kept: Vec::new(),
+        buf: Vec::with_capacity(FLUSH_AT + 1024),
+        write_error: None,
+    };
+
     let progress = make_progress(&args, &sources);
     let ctx = ScanCtx {
         db: &db,
@@ -57,51 +78,13 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         binary: args.binary,
         progress: progress.as_ref(),
     };
-    let results = scan_all(&ctx, &sources, args.threads);
+    let errors = scan_all(&ctx, &sources, args.threads, &mut emit);
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut summary = Summary::default();
-    let mut errors = 0;
-    for (src, r) in sources.iter().zip(results) {
-        match r {
-            Ok(FileResult::Scanned { hits: h, bytes }) => {
-                summary.files += 1;
-                summary.bytes += bytes;
-                hits.extend(h);
-            }
-            Ok(FileResult::Binary) => summary.skipped_binary += 1,
-            Err(e) => {
-                errors += 1;
-                eprintln!("stanch: error: {}: {e:#}", src.display());
-            }
-        }
-    }
-    if let Some(b) = &baseline {
-        let before = hits.len();
-        hits.retain(|h| !b.contains(h.rule_id, h.fingerprint.as_str()));
-        summary.suppressed = (before - hits.len()) as u64;
-    }
-    summary.findings = hits.len() as u64;
-
-    let sink: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        ),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut out = BufWriter::new(sink);
-    match args.format {
-        Format::Text => report::text(&mut out, &hits)?,
-        Format::Jsonl => report::jsonl(&mut out, &hits)?,
-        Format::Json => report::json(&mut out, &hits, &summary)?,
-        Format::Sarif => report::sarif(&mut out, &db, &hits)?,
-    }
-    out.flush()?;
+    let errors = errors?;
+    let (summary, fails, canaries) = emit.finish(&db)?;
     eprintln!("{}", summary.line());
-    let canaries = hits.iter().filter(|h| h.rule_id == CANARY_RULE).count();
     if canaries > 0 {
         eprintln!("stanch: canary token found ({canaries} sighting(s)): treat this as a leak");
         return Ok(3);
@@ -109,7 +92,110 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     if errors > 0 {
         return Ok(2);
     }
-    Ok(u8::from(hits.iter().any(|h| h.severity >= fail_on)))
+    Ok(u8::from(fails))
+}
+
+/// Text and JSON lines are written in this size of batches.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Takes findings in output order: applies the baseline, keeps the counts
+/// for the summary and the exit code, and writes text and JSON lines as they
+/// come, so a scan's memory does not grow with its findings. JSON and SARIF
+/// are single documents: their findings are kept until the end.
+struct Emitter<'a> {
+    format: Format,
+    out: BufWriter<Box<dyn Write + Send>>,
+    baseline: Option<&'a crate::baseline::Baseline>,
+    fail_on: Severity,
+    summary: Summary,
+    fails: bool,
+    canaries: usize,
+    kept: Vec<Hit<'a>>,
+    buf: Vec<u8>,
+    /// The first failed write to the output: it ends the scan.
+    write_error: Option<std::io::Error>,
+}
+
+impl<'a> Emitter<'a> {
+    fn hit(&mut self, h: Hit<'a>) -> std::io::Result<()> {
+        if let Some(b) = self.baseline {
+            if b.contains(h.rule_id, h.fingerprint.as_str()) {
+                self.summary.suppressed += 1;
+                return Ok(());
+            }
+        }
+        self.summary.findings += 1;
+        self.fails |= h.severity >= self.fail_on;
+        self.canaries += usize::from(h.rule_id == CANARY_RULE);
+        match self.format {
+            Format::Jsonl => report::jsonl_line(&mut self.buf, &h),
+            Format::Text => report::text_line(&mut self.buf, &h),
+            Format::Json | Format::Sarif => {
+                self.kept.push(h);
+                return Ok(());
+            }
+        }
+        if self.buf.len() >= FLUSH_AT {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> std::io::Result<()> {
+        if let Err(e) = self.out.write_all(&self.buf) {
+            // Kept to be returned from `run` (a closed pipe exits 0 there);
+            // the scan is told only that it must stop.
+            let kind = e.kind();
+            self.write_error.get_or_insert(e);
+            return Err(std::io::Error::new(kind, "the output cannot be written"));
+        }
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// The write error that stopped a scan, if one did.
+    fn failed(&mut self) -> Result<()> {
+        match self.write_error.take() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(mut self, db: &RuleDb) -> Result<(Summary, bool, usize)> {
+        self.flush_buf().or_else(|_| self.failed())?;
+        match self.format {
+            Format::Json => report::json(&mut self.out, &self.kept, &self.summary)?,
+            Format::Sarif => report::sarif(&mut self.out, db, &self.kept)?,
+            Format::Text | Format::Jsonl => {}
+        }
+        self.out.flush()?;
+        Ok((self.summary, self.fails, self.canaries))
+    }
+
+    fn file(&mut self, src: &Source, r: Result<FileResult<'a>>) -> Result<usize> {
+        match r {
+            Ok(FileResult::Scanned { hits, bytes }) => {
+                self.summary.files += 1;
+                self.summary.bytes += bytes;
+                for h in hits {
+                    if self.hit(h).is_err() {
+                        break;
+                    }
+                }
+                self.failed()?;
+                Ok(0)
+            }
+            Ok(FileResult::Binary) => {
+                self.summary.skipped_binary += 1;
+                Ok(0)
+            }
+            Err(e) => {
+                self.failed()?;
+                eprintln!("stanch: error: {}: {e:#}", src.display());
+                Ok(1)
+            }
+        }
+    }
 }
 
 struct ScanCtx<'a> {
@@ -149,25 +235,39 @@ fn make_progress(args: &ScanArgs, sources: &[Source]) -> Option<ProgressBar> {
     Some(pb)
 }
 
-/// Scans every source; results come back in the order of `sources`.
+/// Scans every source, handing findings to `emit` in the order of
+/// `sources`; returns the number of sources that could not be read. A failed
+/// write to the output stops the scan and is the error returned.
 fn scan_all<'a>(
     ctx: &ScanCtx<'a>,
     sources: &[Source],
     threads: Option<usize>,
-) -> Vec<Result<FileResult<'a>>> {
+    emit: &mut Emitter<'a>,
+) -> Result<usize> {
     let want = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 64);
     if want == 1 || sources.len() <= 1 {
         // One input (a big log, stdin): its own text is split across the
-        // threads, each with its own regex caches.
+        // threads, each with its own regex caches; findings go out as they
+        // are found.
         let per = if sources.len() == 1 { want } else { 1 };
         let mut scratches: Vec<_> = (0..per).map(|_| ctx.db.scratch()).collect();
-        return sources
-            .iter()
-            .map(|s| scan_source(ctx, &mut scratches, s))
-            .collect();
+        let mut errors = 0;
+        for s in sources {
+            let r = scan_source(ctx, &mut scratches, s, |h| emit.hit(h)).map(|r| match r {
+                Some(bytes) => FileResult::Scanned {
+                    hits: Vec::new(),
+                    bytes,
+                },
+                None => FileResult::Binary,
+            });
+            errors += emit.file(s, r)?;
+        }
+        return Ok(errors);
     }
+    // Several files, one per worker: each file's findings are kept until it
+    // is done, and files are reported in order.
     let n = want.min(sources.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<FileResult<'a>>>>> =
@@ -179,25 +279,36 @@ fn scan_all<'a>(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(src) = sources.get(i) else { break };
-                    let r = scan_source(ctx, &mut scratch, src);
+                    let mut hits = Vec::new();
+                    let r = scan_source(ctx, &mut scratch, src, |h| {
+                        hits.push(h);
+                        Ok(())
+                    })
+                    .map(|r| match r {
+                        Some(bytes) => FileResult::Scanned { hits, bytes },
+                        None => FileResult::Binary,
+                    });
                     results.lock().expect("no worker panics")[i] = Some(r);
                 }
             });
         }
     });
-    results
-        .into_inner()
-        .expect("no worker panics")
-        .into_iter()
-        .map(|r| r.expect("every source scanned"))
-        .collect()
+    let mut errors = 0;
+    let results = results.into_inner().expect("no worker panics");
+    for (s, r) in sources.iter().zip(results) {
+        errors += emit.file(s, r.expect("every source scanned"))?;
+    }
+    Ok(errors)
 }
 
+/// Scans one source, handing each finding to `on_hit`; returns the bytes
+/// scanned, or None for a binary file left alone.
 fn scan_source<'a>(
     ctx: &ScanCtx<'a>,
     scratches: &mut [stanch_engine::Scratch],
     src: &Source,
-) -> Result<FileResult<'a>> {
+    mut on_hit: impl FnMut(Hit<'a>) -> std::io::Result<()> + Send,
+) -> Result<Option<u64>> {
     let mut reader = src.open_read_ahead().context("cannot read")?;
     // Peek for binary content (files only; stdin is always scanned).
     let mut head = vec![0u8; 8192];
@@ -212,18 +323,17 @@ fn scan_source<'a>(
     }
     head.truncate(got);
     if !ctx.binary && matches!(src, Source::File(_)) && memchr::memchr(0, &head).is_some() {
-        return Ok(FileResult::Binary);
+        return Ok(None);
     }
     let reader = std::io::Cursor::new(head).chain(reader);
     let path: std::sync::Arc<str> = src.display().into();
-    let mut hits = Vec::new();
     let mut lines = LineTracker::default();
     let sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
         for f in found {
             lines.advance(piece, f.start);
             let rule = ctx.db.rule(f.rule);
             let value = &piece[f.start..f.end];
-            hits.push(Hit {
+            on_hit(Hit {
                 path: path.clone(),
                 line: lines.line,
                 column: lines.col + 1,
@@ -237,7 +347,7 @@ fn scan_source<'a>(
                 secret: ctx
                     .show_secrets
                     .then(|| String::from_utf8_lossy(value).into_owned()),
-            });
+            })?;
         }
         lines.advance(piece, piece.len());
         lines.next_piece();
@@ -248,8 +358,13 @@ fn scan_source<'a>(
     };
     // With more than one scanning thread, fingerprints and line numbers are
     // worked out on a thread of their own while the next round is scanned.
-    let bytes = scan_stream_piped(ctx.db, scratches, reader, DEFAULT_CHUNK, sink)?;
-    Ok(FileResult::Scanned { hits, bytes })
+    Ok(Some(scan_stream_piped(
+        ctx.db,
+        scratches,
+        reader,
+        DEFAULT_CHUNK,
+        sink,
+    )?))
 }
 
 /// 1-based line and 0-based column (in characters) of a position, tracked
@@ -296,6 +411,135 @@ fn chars(b: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::baseline::Baseline;
+
+    /// A `Write` whose bytes the test can read after the emitter is done.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn emitter<'a>(format: Format, out: Shared, baseline: Option<&'a Baseline>) -> Emitter<'a> {
+        Emitter {
+            format,
+            out: BufWriter::with_capacity(64 * 1024, Box::new(out)),
+            baseline,
+            fail_on: Severity::Medium,
+            summary: Summary::default(),
+            fails: false,
+            canaries: 0,
+            kept: Vec::new(),
+            buf: Vec::new(),
+            write_error: None,
+        }
+    }
+
+    fn hit(i: u64, severity: Severity) -> Hit<'static> {
+        Hit {
+            rule_id: "github-pat",
+            rule_name: "GitHub",
+            category: stanch_engine::Category::Secret,
+            severity,
+            path: std::sync::Arc::from("logs/app \"1\".log"),
+            line: i + 1,
+            column: 1,
+            start: i * 10,
+            end: i * 10 + 4,
+            fingerprint: stanch_redact::key::Fingerprint::parse(&format!("{i:016x}")).unwrap(),
+            secret: None,
+        }
+    }
+
+    #[test]
+    fn json_lines_go_out_in_order_across_flushes_and_count() {
+        let out = Shared::default();
+        let mut e = emitter(Format::Jsonl, out.clone(), None);
+        for i in 0..3000 {
+            e.hit(hit(i, Severity::Low)).unwrap();
+        }
+        assert!(
+            !out.0.lock().unwrap().is_empty(),
+            "lines are written before the end"
+        );
+        let db = RuleDb::new(Vec::new()).unwrap();
+        let (summary, fails, canaries) = e.finish(&db).unwrap();
+        assert_eq!((summary.findings, fails, canaries), (3000, false, 0));
+        let bytes = out.0.lock().unwrap().clone();
+        assert!(
+            bytes.len() > 3 * FLUSH_AT,
+            "the test must cross several flushes"
+        );
+        let lines: Vec<serde_json::Value> = bytes
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3000);
+        for (i, v) in lines.iter().enumerate() {
+            assert_eq!(v["line"], i as u64 + 1);
+            assert_eq!(v["path"], "logs/app \"1\".log");
+        }
+    }
+
+    #[test]
+    fn the_baseline_and_the_gate_apply_to_each_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("baseline.json");
+        std::fs::write(
+            &p,
+            r#"{"findings":[{"rule":"github-pat","fingerprint":"0000000000000001"}]}"#,
+        )
+        .unwrap();
+        let b = Baseline::load(&p).unwrap();
+        let out = Shared::default();
+        let mut e = emitter(Format::Text, out.clone(), Some(&b));
+        e.hit(hit(1, Severity::Critical)).unwrap();
+        e.hit(hit(2, Severity::Low)).unwrap();
+        let db = RuleDb::new(Vec::new()).unwrap();
+        let (summary, fails, _) = e.finish(&db).unwrap();
+        assert_eq!((summary.findings, summary.suppressed), (1, 1));
+        assert!(
+            !fails,
+            "the only finding at or above medium is in the baseline"
+        );
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1);
+        assert!(text.contains("fingerprint=0000000000000002"), "{text}");
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_scan_with_its_own_error() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut e = emitter(Format::Jsonl, Shared::default(), None);
+        e.out = BufWriter::with_capacity(16, Box::new(Closed));
+        let mut stopped = false;
+        for i in 0..3000 {
+            if e.hit(hit(i, Severity::Low)).is_err() {
+                stopped = true;
+                break;
+            }
+        }
+        assert!(stopped);
+        let err = e.failed().unwrap_err();
+        let io = err.downcast_ref::<std::io::Error>().unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
+    }
 
     #[test]
     fn line_tracking_across_pieces() {
