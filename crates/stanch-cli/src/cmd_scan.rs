@@ -68,6 +68,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         kept: Vec::new(),
         buf: Vec::with_capacity(FLUSH_AT + 1024),
         write_error: None,
+        path_json: None,
     };
 
     let progress = make_progress(&args, &sources);
@@ -112,6 +113,8 @@ struct Emitter<'a> {
     canaries: usize,
     kept: Vec<Hit<'a>>,
     buf: Vec<u8>,
+    /// The path of the last finding, as a JSON string (one per file).
+    path_json: Option<(std::sync::Arc<str>, Vec<u8>)>,
     /// The first failed write to the output: it ends the scan.
     write_error: Option<std::io::Error>,
 }
@@ -128,7 +131,17 @@ impl<'a> Emitter<'a> {
         self.fails |= h.severity >= self.fail_on;
         self.canaries += usize::from(h.rule_id == CANARY_RULE);
         match self.format {
-            Format::Jsonl => report::jsonl_line(&mut self.buf, &h),
+            Format::Jsonl => {
+                if !self
+                    .path_json
+                    .as_ref()
+                    .is_some_and(|(p, _)| std::sync::Arc::ptr_eq(p, &h.path))
+                {
+                    self.path_json = Some((h.path.clone(), report::json_string(&h.path)));
+                }
+                let path = self.path_json.as_ref().map_or(&[][..], |(_, j)| j);
+                report::jsonl_line(&mut self.buf, &h, path)
+            }
             Format::Text => report::text_line(&mut self.buf, &h),
             Format::Json | Format::Sarif => {
                 self.kept.push(h);
@@ -439,6 +452,7 @@ mod tests {
             kept: Vec::new(),
             buf: Vec::new(),
             write_error: None,
+            path_json: None,
         }
     }
 

@@ -74,11 +74,12 @@ pub fn text_line(buf: &mut Vec<u8>, h: &Hit<'_>) {
 }
 
 /// Appends one finding as a JSON line (with its `\n`), byte for byte what
-/// `serde_json::to_writer(Hit)` writes. Written by hand because a scan of a
+/// `serde_json::to_writer(Hit)` writes. `path_json` is `h.path` as a JSON
+/// string ([`json_string`]), worked out once per file by the caller. Written by hand because a scan of a
 /// big log reports hundreds of thousands of findings, and serde's
 /// field-by-field path (escaping every string, formatting every number
 /// through a `Formatter`) cost more than computing their fingerprints.
-pub fn jsonl_line(buf: &mut Vec<u8>, h: &Hit<'_>) {
+pub fn jsonl_line(buf: &mut Vec<u8>, h: &Hit<'_>, path_json: &[u8]) {
     let mut num = itoa::Buffer::new();
     buf.extend_from_slice(b"{\"rule\":");
     json_str(buf, h.rule_id);
@@ -87,7 +88,7 @@ pub fn jsonl_line(buf: &mut Vec<u8>, h: &Hit<'_>) {
     buf.extend_from_slice(b"\",\"severity\":\"");
     buf.extend_from_slice(h.severity.as_str().as_bytes());
     buf.extend_from_slice(b"\",\"path\":");
-    json_str(buf, &h.path);
+    buf.extend_from_slice(path_json);
     for (name, n) in [
         (&b",\"line\":"[..], h.line),
         (b",\"column\":", h.column),
@@ -105,6 +106,13 @@ pub fn jsonl_line(buf: &mut Vec<u8>, h: &Hit<'_>) {
         json_str(buf, s);
     }
     buf.extend_from_slice(b"}\n");
+}
+
+/// `s` as a JSON string literal.
+pub fn json_string(s: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len() + 2);
+    json_str(&mut v, s);
+    v
 }
 
 /// A JSON string literal: as is when nothing in it needs escaping (rule ids,
@@ -266,7 +274,7 @@ mod tests {
                     let mut want = serde_json::to_vec(&h).unwrap();
                     want.push(b'\n');
                     let mut got = b"kept".to_vec();
-                    jsonl_line(&mut got, &h);
+                    jsonl_line(&mut got, &h, &json_string(p));
                     assert_eq!(
                         String::from_utf8_lossy(&got[4..]),
                         String::from_utf8_lossy(&want)

@@ -33,6 +33,9 @@ impl Prefilter {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Unanchored)
+            // With a prefilter (built for small keyword sets) the start
+            // state is "special": every byte would go through `report`.
+            .prefilter(false)
             .build(keywords)
             .expect("keywords are short ASCII literals");
         let max_len = keywords.iter().map(String::len).max().unwrap_or(1);
