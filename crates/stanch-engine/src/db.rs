@@ -19,7 +19,9 @@ use regex_automata::meta;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// Index of a rule in its [`RuleDb`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -260,6 +262,10 @@ pub struct Scratch {
     /// Caches of the multiline rules' [`Partial`] DFAs.
     partial_caches: HashMap<u32, regex_automata::hybrid::dfa::Cache>,
     hold_from: Option<usize>,
+    /// Parallel scans: smoothed time of the keyword-rule stage and of the
+    /// extension stage per round (nanoseconds), to choose how to split the
+    /// next round (see [`RuleDb::scan_parallel`]).
+    stage_ns: Option<[f64; 2]>,
 }
 
 impl Scratch {
@@ -268,6 +274,15 @@ impl Scratch {
     /// window. Streaming callers keep the bytes from here for the next round.
     pub fn hold_from(&self) -> Option<usize> {
         self.hold_from
+    }
+
+    /// Folds one round's stage times into the smoothed ones.
+    fn record_stages(&mut self, t: [u64; 2]) {
+        let t = [t[0] as f64, t[1] as f64];
+        self.stage_ns = Some(match self.stage_ns {
+            None => t,
+            Some(s) => [0.75 * s[0] + 0.25 * t[0], 0.75 * s[1] + 0.25 * t[1]],
+        });
     }
 
     fn ensure(&mut self, n: usize) {
@@ -582,6 +597,7 @@ impl RuleDb {
             truncated: Vec::new(),
             partial_caches: HashMap::new(),
             hold_from: None,
+            stage_ns: None,
         };
         s.ensure(self.inner.rules.len());
         s
@@ -597,14 +613,25 @@ impl RuleDb {
         resolve_overlaps(&self.inner.rules, &mut scratch.found, out);
     }
 
-    /// Like [`scan`](Self::scan), on `scratches.len()` threads: `hay` is cut
-    /// at line ends into one segment per thread, each scanned with [`PAR_CONTEXT`] bytes of
-    /// the text before it and, after it, as far as a match starting in it
-    /// can reach plus [`PAR_CONTEXT`], so every rule and finder sees the
-    /// surroundings it would see in one pass; a segment keeps the findings
-    /// that start inside it, and overlaps are resolved once over all of them. [`Scratch::hold_from`] of
-    /// `scratches[0]` is set as [`scan`](Self::scan) sets it. Inputs under
-    /// [`PAR_MIN_SEGMENT`] per thread are scanned on the calling thread.
+    /// Like [`scan`](Self::scan), on `scratches.len()` threads, in one of two
+    /// ways chosen per call from the time each stage took before:
+    /// - by stage: threads work in pairs on one segment, one finding keyword
+    ///   windows while the other runs the extensions, then each confirming
+    ///   the windows of half of the rules (a rule stays with one thread, so
+    ///   its lazy DFA is built once) and both taking finders until none is
+    ///   left;
+    /// - by text, when the extensions (decoders) take longer than the keyword
+    ///   rules: one segment per thread.
+    ///
+    /// `hay` is cut at line ends into segments, each scanned with
+    /// [`PAR_CONTEXT`] bytes of the text before it and, after it, as far as a
+    /// match starting in it can reach plus [`PAR_CONTEXT`], so every rule and
+    /// finder sees the surroundings it would see in one pass; a segment keeps
+    /// the findings that start inside it, and overlaps are resolved once over
+    /// all of them. The findings are those of [`scan`](Self::scan) either
+    /// way. [`Scratch::hold_from`] of `scratches[0]` is set as
+    /// [`scan`](Self::scan) sets it. Inputs under [`PAR_MIN_SEGMENT`] are
+    /// scanned on the calling thread.
     pub fn scan_parallel(&self, hay: &[u8], scratches: &mut [Scratch], out: &mut Vec<Finding>) {
         self.scan_parallel_segments(hay, scratches, out, PAR_MIN_SEGMENT)
     }
@@ -619,17 +646,34 @@ impl RuleDb {
         out: &mut Vec<Finding>,
         min_segment: usize,
     ) {
-        let t = scratches.len().min(hay.len() / min_segment.max(1));
-        if t <= 1 {
+        if hay.len() < min_segment.max(1) || scratches.len() <= 1 {
             return self.scan(hay, &mut scratches[0], out);
         }
-        // Segment starts: line starts near k * len / t. (Smaller segments,
-        // taken by the threads as they finish, balanced the work better, but
-        // each segment reads `ext` bytes past its end: on 2 cores that cost
-        // more than it won.)
+        // Two ways to share a round between threads: by text (segments, one
+        // per thread) or by stage (a pair of threads on one segment, see
+        // [`collect_split`](Self::collect_split)). By stage builds each
+        // lazy DFA once instead of once per thread, but balances only while
+        // the extensions (decoders: inner scans of decoded text) take no
+        // longer than the keyword rules; the time both stages took in past
+        // rounds picks the split. Either way the findings are the same.
+        let by_stage = scratches[0]
+            .stage_ns
+            .map_or(true, |[rules, ext]| ext <= rules);
+        let mut stage_ns = [0u64; 2];
+        let units: Vec<&mut [Scratch]> =
+            scratches.chunks_mut(if by_stage { 2 } else { 1 }).collect();
+        let n = units.len().min(hay.len() / min_segment.max(1)).max(1);
+        let mut units: Vec<&mut [Scratch]> = units.into_iter().take(n).collect();
+        let shares: usize = units.iter().map(|u| u.len()).sum();
+        // Segment starts: line starts near the share boundaries. (Smaller
+        // segments, taken by the threads as they finish, balanced the work
+        // better, but each segment reads `ext` bytes past its end: on 2
+        // cores that cost more than it won.)
         let mut starts = vec![0usize];
-        for k in 1..t {
-            let target = hay.len() * k / t;
+        let mut acc = 0;
+        for u in &units[..n - 1] {
+            acc += u.len();
+            let target = hay.len() * acc / shares;
             if let Some(p) = memchr::memchr(b'\n', &hay[target..]) {
                 let cut = target + p + 1;
                 if cut > *starts.last().expect("not empty") && cut < hay.len() {
@@ -637,24 +681,40 @@ impl RuleDb {
                 }
             }
         }
+        units.truncate(starts.len());
+        if let [[a, b]] = &mut units[..] {
+            let t = self.collect_split(hay, a, b);
+            a.record_stages(t);
+            out.clear();
+            return resolve_overlaps(&self.inner.rules, &mut a.found, out);
+        }
         // A segment is read `ext` bytes past its end: as far as a match that
         // starts in it can reach. Segments start at line starts, so that is
         // the longest rule window (multiline rules) or the farthest an
         // extension's span leaves its line, not the extensions' longest
         // window (the decoder's is 192 KiB, all within one line).
         let ext = self.inner.max_window.max(self.max_cross_line()) + PAR_CONTEXT;
-        let n = starts.len();
-        let parts: Vec<(Vec<Finding>, Option<usize>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = scratches[..n]
+        let parts: Vec<(Vec<Finding>, Option<usize>, [u64; 2])> = std::thread::scope(|scope| {
+            let handles: Vec<_> = units
                 .iter_mut()
                 .enumerate()
-                .map(|(k, scratch)| {
+                .map(|(k, unit)| {
                     let a = starts[k];
                     let b = starts.get(k + 1).copied().unwrap_or(hay.len());
                     scope.spawn(move || {
                         let lo = a.saturating_sub(PAR_CONTEXT);
                         let hi = b.saturating_add(ext).min(hay.len());
-                        self.collect(&hay[lo..hi], scratch);
+                        let (scratch, t) = match unit {
+                            [x, y] => {
+                                let t = self.collect_split(&hay[lo..hi], x, y);
+                                (x, t)
+                            }
+                            [x] => {
+                                let t = self.collect_timed(&hay[lo..hi], x);
+                                (x, t)
+                            }
+                            _ => unreachable!("chunks of one or two scratches"),
+                        };
                         let mine: Vec<Finding> = scratch
                             .found
                             .iter()
@@ -675,7 +735,7 @@ impl RuleDb {
                         } else {
                             None
                         };
-                        (mine, hold)
+                        (mine, hold, t)
                     })
                 })
                 .collect();
@@ -684,15 +744,18 @@ impl RuleDb {
                 .map(|h| h.join().expect("a scan thread never panics"))
                 .collect()
         });
-        let first = &mut scratches[0];
+        let first = &mut units[0][0];
         first.found.clear();
         first.hold_from = None;
-        for (mine, hold) in parts {
+        for (mine, hold, t) in parts {
+            stage_ns[0] += t[0];
+            stage_ns[1] += t[1];
             first.found.extend_from_slice(&mine);
             if let Some(h) = hold {
                 first.hold_from = Some(first.hold_from.map_or(h, |x| x.min(h)));
             }
         }
+        first.record_stages(stage_ns);
         out.clear();
         resolve_overlaps(&self.inner.rules, &mut first.found, out);
     }
@@ -708,14 +771,91 @@ impl RuleDb {
     }
 
     fn collect(&self, hay: &[u8], scratch: &mut Scratch) {
-        let inner = &*self.inner;
-        scratch.ensure(inner.rules.len());
+        self.reset(scratch);
+        self.collect_rules(hay, scratch);
+        self.collect_finders(hay, scratch);
+        self.collect_extensions(hay, scratch);
+    }
+
+    /// [`collect`](Self::collect), returning the time spent in the keyword
+    /// rules and in the extensions.
+    fn collect_timed(&self, hay: &[u8], scratch: &mut Scratch) -> [u64; 2] {
+        self.reset(scratch);
+        let t = Instant::now();
+        self.collect_rules(hay, scratch);
+        let rules = t.elapsed();
+        self.collect_finders(hay, scratch);
+        let t = Instant::now();
+        self.collect_extensions(hay, scratch);
+        [rules.as_nanos() as u64, t.elapsed().as_nanos() as u64]
+    }
+
+    /// [`collect`](Self::collect) on two threads, split by stage rather than
+    /// by text: keyword rules (prefilter and regexes) on one, extensions on
+    /// the other, and the finders taken one by one by whichever thread is
+    /// free; the findings end up in `a`. Unlike two halves of the text, each
+    /// thread warms only the caches of its own stage (a half-text split
+    /// builds every lazy DFA twice, which on a 100 MB log costs about as
+    /// much as the second thread gains).
+    fn collect_split(&self, hay: &[u8], a: &mut Scratch, b: &mut Scratch) -> [u64; 2] {
+        self.reset(a);
+        self.reset(b);
+        // 1. Keyword windows on one thread, extensions on the other.
+        let ext_ns = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                self.find_windows(hay, a);
+                a.windows.sort_unstable();
+            });
+            let t = Instant::now();
+            self.collect_extensions(hay, b);
+            t.elapsed().as_nanos() as u64
+        });
+        // 2. Each thread confirms the windows of its half of the rules, then
+        // takes finders until none is left.
+        let windows = std::mem::take(&mut a.windows);
+        let next = AtomicUsize::new(0);
+        let t = Instant::now();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                self.confirm_windows(hay, &windows, Some((0, 2)), a);
+                self.take_finders(&next, hay, a);
+            });
+            self.confirm_windows(hay, &windows, Some((1, 2)), b);
+            self.take_finders(&next, hay, b);
+        });
+        let rules_ns = t.elapsed().as_nanos() as u64;
+        a.windows = windows;
+        a.found.extend_from_slice(&b.found);
+        self.resolve_truncated(hay, a);
+        a.hold_from = match (a.hold_from, b.hold_from) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        [rules_ns, ext_ns]
+    }
+
+    fn reset(&self, scratch: &mut Scratch) {
+        scratch.ensure(self.inner.rules.len());
         scratch.found.clear();
         scratch.windows.clear();
         scratch.truncated.clear();
         scratch.hold_from = None;
+    }
 
-        // 1. Prefilter: keyword hits open windows.
+    /// Keyword rules: prefilter, windows, regexes; unfinished multiline
+    /// matches set `hold_from`.
+    fn collect_rules(&self, hay: &[u8], scratch: &mut Scratch) {
+        self.find_windows(hay, scratch);
+        scratch.windows.sort_unstable();
+        let windows = std::mem::take(&mut scratch.windows);
+        self.confirm_windows(hay, &windows, None, scratch);
+        scratch.windows = windows;
+        self.resolve_truncated(hay, scratch);
+    }
+
+    /// Stage 1: the prefilter; keyword hits open windows (unsorted).
+    fn find_windows(&self, hay: &[u8], scratch: &mut Scratch) {
+        let inner = &*self.inner;
         if let Some(pre) = &inner.prefilter {
             let (windows, truncated) = (&mut scratch.windows, &mut scratch.truncated);
             let min = self.min_severity;
@@ -736,22 +876,38 @@ impl RuleDb {
                 }
             });
         }
-        // 2. Merge windows per rule, then confirm with the rule's regex.
-        scratch.windows.sort_unstable();
+    }
+
+    /// Stage 2: merges the (sorted) windows per rule, then confirms them with the
+    /// rule's regex. With `part = Some((k, n))`, only the rules whose index
+    /// is `k` modulo `n`: the share of one of `n` threads (a rule always goes
+    /// to the same thread, so its lazy DFA is built once).
+    fn confirm_windows(
+        &self,
+        hay: &[u8],
+        windows: &[(u32, usize, usize)],
+        part: Option<(u32, u32)>,
+        scratch: &mut Scratch,
+    ) {
         let mut i = 0;
-        while i < scratch.windows.len() {
-            let (ri, ws, mut we) = scratch.windows[i];
+        while i < windows.len() {
+            let (ri, ws, mut we) = windows[i];
             let mut j = i + 1;
-            while j < scratch.windows.len()
-                && scratch.windows[j].0 == ri
-                && scratch.windows[j].1 <= we
-            {
-                we = we.max(scratch.windows[j].2);
+            while j < windows.len() && windows[j].0 == ri && windows[j].1 <= we {
+                we = we.max(windows[j].2);
                 j += 1;
             }
             i = j;
-            self.confirm(ri, hay, ws, we, scratch);
+            if part.map_or(true, |(k, n)| ri % n == k) {
+                self.confirm(ri, hay, ws, we, scratch);
+            }
         }
+    }
+
+    /// Resolves the multiline windows the end of `hay` cut short, from the
+    /// findings in `scratch` (every rule's), setting `hold_from`.
+    fn resolve_truncated(&self, hay: &[u8], scratch: &mut Scratch) {
+        let inner = &*self.inner;
         // A truncated multiline window is resolved only by a finding of its
         // rule that covers the keyword and is followed by at least one
         // complete line: anything less may be a block whose rest is still to
@@ -782,29 +938,52 @@ impl RuleDb {
                 scratch.hold_from = Some(scratch.hold_from.map_or(ws, |h| h.min(ws)));
             }
         }
-        // 3. Finders for rules with no literal.
-        for &ri in &inner.finder_rules {
-            let rule = &inner.rules[ri as usize];
-            if rule.spec.severity < self.min_severity {
-                continue;
-            }
-            if let Matcher::Finder(kind) = rule.matcher {
-                scratch.spans.clear();
-                finders::find(kind, hay, &mut scratch.spans);
-                for k in 0..scratch.spans.len() {
-                    let (s, e) = scratch.spans[k];
-                    if accept(rule, hay, s, e) {
-                        scratch.found.push(Finding {
-                            start: s,
-                            end: e,
-                            rule: RuleId(ri),
-                        });
-                    }
+    }
+
+    /// Stage 3: finders for rules with no literal.
+    fn collect_finders(&self, hay: &[u8], scratch: &mut Scratch) {
+        for &ri in &self.inner.finder_rules {
+            self.run_finder(ri, hay, scratch);
+        }
+    }
+
+    /// Runs finder rules, taking the next one not yet taken from `next`,
+    /// until none is left (two threads share the list this way).
+    fn take_finders(&self, next: &AtomicUsize, hay: &[u8], scratch: &mut Scratch) {
+        while let Some(&ri) = self
+            .inner
+            .finder_rules
+            .get(next.fetch_add(1, AtomicOrdering::Relaxed))
+        {
+            self.run_finder(ri, hay, scratch);
+        }
+    }
+
+    fn run_finder(&self, ri: u32, hay: &[u8], scratch: &mut Scratch) {
+        let rule = &self.inner.rules[ri as usize];
+        if rule.spec.severity < self.min_severity {
+            return;
+        }
+        if let Matcher::Finder(kind) = rule.matcher {
+            scratch.spans.clear();
+            finders::find(kind, hay, &mut scratch.spans);
+            for k in 0..scratch.spans.len() {
+                let (s, e) = scratch.spans[k];
+                if accept(rule, hay, s, e) {
+                    scratch.found.push(Finding {
+                        start: s,
+                        end: e,
+                        rule: RuleId(ri),
+                    });
                 }
             }
         }
-        // 4. Extensions (registered secrets, decoders…). A bad span from one
-        // is dropped rather than trusted.
+    }
+
+    /// Stage 4: extensions (registered secrets, decoders…). A bad span from one is
+    /// dropped rather than trusted.
+    fn collect_extensions(&self, hay: &[u8], scratch: &mut Scratch) {
+        let inner = &*self.inner;
         if !self.extensions.is_empty() {
             // The scratch is lent to the extensions for inner scans: keep
             // what this scan still needs out of their way.
@@ -1259,6 +1438,51 @@ examples = ["access_token=abcdefgh12"]
 #[cfg(test)]
 mod scan_tests {
     use super::*;
+
+    /// Both ways of sharing a scan between threads (by stage, by text) and
+    /// their mixes find what one thread finds, hold included.
+    #[test]
+    fn parallel_scans_by_stage_and_by_text_find_the_same() {
+        let db = crate::pack::builtin().unwrap();
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&match i % 5 {
+                0 => format!(
+                    "{i} token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345678{}\n",
+                    i % 10
+                ),
+                1 => format!("{i} mail bob{i}@acme.io from 10.0.{}.7\n", i % 250),
+                2 => format!(
+                    "{i} card 4111 1111 1111 1111 phone +1 415 555 0{:03}\n",
+                    i % 1000
+                ),
+                3 => format!("{i} Authorization: Bearer abcdefghijklmnop{i:04}qrstuv\n"),
+                _ => format!("{i} nothing to see here, password: hunter{i:03}x\n"),
+            });
+        }
+        text.push_str("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx");
+        let hay = text.as_bytes();
+        let mut one = Vec::new();
+        let mut s = db.scratch();
+        db.scan(hay, &mut s, &mut one);
+        assert!(one.len() > 500, "{}", one.len());
+        let hold = s.hold_from();
+        assert!(hold.is_some(), "the cut PEM block holds the text");
+        for threads in 2..=5 {
+            for (stage_ns, what) in [(None, "by stage"), (Some([1.0, 2.0]), "by text")] {
+                for min_segment in [1000, 8000] {
+                    let mut scratches: Vec<_> = (0..threads).map(|_| db.scratch()).collect();
+                    scratches[0].stage_ns = stage_ns;
+                    let mut par = Vec::new();
+                    db.scan_parallel_segments(hay, &mut scratches, &mut par, min_segment);
+                    let why = format!("{threads} threads {what}, segments of {min_segment}");
+                    assert_eq!(par, one, "{why}");
+                    assert_eq!(scratches[0].hold_from(), hold, "{why}");
+                    assert!(scratches[0].stage_ns.is_some(), "{why}: stage times kept");
+                }
+            }
+        }
+    }
 
     #[test]
     fn rules_below_the_minimum_severity_are_not_run() {
