@@ -14,8 +14,8 @@ use stanch_redact::stream::{scan_stream_piped, DEFAULT_CHUNK};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::{Key, KeyOrigin};
 use std::io::{BufWriter, IsTerminal, Read, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
     let db = config.rule_db(&args.common.rule_files, &args.common.disable)?;
@@ -279,39 +279,70 @@ fn scan_all<'a>(
         }
         return Ok(errors);
     }
-    // Several files, one per worker: each file's findings are kept until it
-    // is done, and files are reported in order.
+    // Several files, one per worker. A file's findings are kept until it is
+    // done; files are reported in order, each as soon as it and the files
+    // before it are done, so memory holds the findings of the files in
+    // flight, not of the whole tree. A failed write stops the workers after
+    // their current file.
     let n = want.min(sources.len());
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<FileResult<'a>>>>> =
+    let stop = AtomicBool::new(false);
+    let slots: Mutex<Vec<Option<Result<FileResult<'a>>>>> =
         Mutex::new((0..sources.len()).map(|_| None).collect());
+    let ready = Condvar::new();
     std::thread::scope(|scope| {
         for _ in 0..n {
             scope.spawn(|| {
                 let mut scratch = [ctx.db.scratch()];
-                loop {
+                while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(src) = sources.get(i) else { break };
-                    let mut hits = Vec::new();
-                    let r = scan_source(ctx, &mut scratch, src, |h| {
-                        hits.push(h);
-                        Ok(())
-                    })
-                    .map(|r| match r {
-                        Some(bytes) => FileResult::Scanned { hits, bytes },
-                        None => FileResult::Binary,
-                    });
-                    results.lock().expect("no worker panics")[i] = Some(r);
+                    // A panic here would leave the reporting loop waiting
+                    // for this file forever: it is reported as an error.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut hits = Vec::new();
+                        scan_source(ctx, &mut scratch, src, |h| {
+                            hits.push(h);
+                            Ok(())
+                        })
+                        .map(|r| match r {
+                            Some(bytes) => FileResult::Scanned { hits, bytes },
+                            None => FileResult::Binary,
+                        })
+                    }))
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error while scanning")));
+                    lock(&slots)[i] = Some(r);
+                    ready.notify_all();
                 }
             });
         }
-    });
-    let mut errors = 0;
-    let results = results.into_inner().expect("no worker panics");
-    for (s, r) in sources.iter().zip(results) {
-        errors += emit.file(s, r.expect("every source scanned"))?;
-    }
-    Ok(errors)
+        let mut errors = 0;
+        for (i, src) in sources.iter().enumerate() {
+            let r = {
+                let mut g = lock(&slots);
+                loop {
+                    if let Some(r) = g[i].take() {
+                        break r;
+                    }
+                    g = ready.wait(g).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            match emit.file(src, r) {
+                Ok(e) => errors += e,
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(errors)
+    })
+}
+
+/// The slots of [`scan_all`], also after a worker panicked while holding
+/// the lock (its file is reported as an error; the others are intact).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Scans one source, handing each finding to `on_hit`; returns the bytes

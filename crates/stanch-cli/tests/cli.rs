@@ -788,3 +788,53 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
         assert_eq!(reader.join().unwrap().len(), 7);
     }
 }
+
+/// Files scanned side by side are reported in the same order, with the same
+/// findings, as one after the other; a closed pipe stops the workers quietly.
+#[test]
+fn many_files_report_in_order_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let mut body = String::new();
+        // Uneven sizes, so workers finish out of order.
+        for j in 0..(1 + (i * 37) % 400) {
+            body.push_str(&format!(
+                "{i}-{j} INFO user u{i}x{j}@acme.io token=ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay{:02}\n",
+                (i + j) % 100
+            ));
+        }
+        std::fs::write(dir.path().join(format!("f{i:02}.log")), body).unwrap();
+    }
+    let run = |j: &str| {
+        let out = stanch()
+            .args(["scan", "--format", "jsonl", "-j", j])
+            .arg(dir.path())
+            .assert()
+            .code(1);
+        let o = out.get_output();
+        (text(&o.stdout), text(&o.stderr))
+    };
+    let (one, one_err) = run("1");
+    assert!(one.lines().count() > 10_000, "{}", one.lines().count());
+    for j in ["2", "3", "7"] {
+        let (many, many_err) = run(j);
+        assert!(many == one, "-j{j} differs from -j1");
+        assert_eq!(many_err, one_err);
+    }
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
+        .args(["scan", "-j", "3", "--format", "text"])
+        .arg(dir.path())
+        .env("STANCH_KEY", KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+}

@@ -800,15 +800,19 @@ impl RuleDb {
     fn collect_split(&self, hay: &[u8], a: &mut Scratch, b: &mut Scratch) -> [u64; 2] {
         self.reset(a);
         self.reset(b);
+        // Threads are joined explicitly: a scope's implicit wait returns as
+        // soon as the closure is done, before the thread has exited.
         // 1. Keyword windows on one thread, extensions on the other.
         let ext_ns = std::thread::scope(|scope| {
-            scope.spawn(|| {
+            let other = scope.spawn(|| {
                 self.find_windows(hay, a);
                 a.windows.sort_unstable();
             });
             let t = Instant::now();
             self.collect_extensions(hay, b);
-            t.elapsed().as_nanos() as u64
+            let ext = t.elapsed().as_nanos() as u64;
+            other.join().expect("a scan thread never panics");
+            ext
         });
         // 2. Each thread confirms the windows of its half of the rules, then
         // takes finders until none is left.
@@ -816,12 +820,13 @@ impl RuleDb {
         let next = AtomicUsize::new(0);
         let t = Instant::now();
         std::thread::scope(|scope| {
-            scope.spawn(|| {
+            let other = scope.spawn(|| {
                 self.confirm_windows(hay, &windows, Some((0, 2)), a);
                 self.take_finders(&next, hay, a);
             });
             self.confirm_windows(hay, &windows, Some((1, 2)), b);
             self.take_finders(&next, hay, b);
+            other.join().expect("a scan thread never panics");
         });
         let rules_ns = t.elapsed().as_nanos() as u64;
         a.windows = windows;
