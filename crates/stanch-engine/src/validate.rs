@@ -371,8 +371,10 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     // short placeholder words; their substring checks use the first 256 bytes.
     let mut buf = [0u8; 256];
     let n = t.len().min(buf.len());
+    let mut letters = false;
     for (d, s) in buf[..n].iter_mut().zip(t) {
         *d = s.to_ascii_lowercase();
+        letters |= s.is_ascii_alphabetic() || *s >= 0x80;
     }
     let lower = &buf[..n];
     const WORDS: &[&[u8]] = &[
@@ -406,13 +408,18 @@ pub fn is_placeholder(s: &[u8]) -> bool {
         b"sanitized",
         b"scrubbed",
     ];
-    if WORDS.contains(&lower) {
-        return true;
-    }
     // Elided or x-ed out: sk-ant-api03-..., AIzaSyXXXXXXXXXXXXXXXX. (Long
     // values may end in dots for real: GCP `ya29.c.` tokens are dot-padded.)
     let undotted = lower.len() - lower.iter().rev().take_while(|&&b| b == b'.').count();
     if lower.len() - undotted >= 3 && undotted <= 24 {
+        return true;
+    }
+    // Every word below has a letter or is non-ASCII (`…`; `***` was taken
+    // above): IP addresses, card and phone numbers skip the word searches.
+    if !letters {
+        return false;
+    }
+    if WORDS.contains(&lower) {
         return true;
     }
     // Elided (…), x-ed out, or a template word (your_token_here, example).
@@ -540,6 +547,19 @@ mod tests {
 
     #[test]
     fn placeholders() {
+        // Values without letters skip the word searches: they are
+        // placeholders only as masks or elisions.
+        for p in [
+            "10.0.0.7",
+            "4111 1111 1111 1111",
+            "+1 415 555 0123",
+            "2001:db8::1",
+        ] {
+            assert!(!is_placeholder(p.as_bytes()), "{p}");
+        }
+        for p in ["0000", "12...", "\u{2026}", "41\u{2026}11", "***"] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
         for p in [
             "${DB_PASSWORD}",
             "{{ .Values.db.password }}",
