@@ -57,19 +57,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<u8> {
         ),
         None => Box::new(std::io::stdout()),
     };
-    let mut emit = Emitter {
-        format: args.format,
-        out: BufWriter::with_capacity(64 * 1024, sink),
-        baseline: baseline.as_ref(),
-        fail_on,
-        summary: Summary::default(),
-        fails: false,
-        canaries: 0,
-        kept: Vec::new(),
-        buf: Vec::with_capacity(FLUSH_AT + 1024),
-        write_error: None,
-        path_json: None,
-    };
+    let mut emit = Emitter::new(args.format, sink, baseline.as_ref(), fail_on);
 
     let progress = make_progress(&args, &sources);
     let ctx = ScanCtx {
@@ -120,6 +108,27 @@ struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
+    fn new(
+        format: Format,
+        out: Box<dyn Write + Send>,
+        baseline: Option<&'a crate::baseline::Baseline>,
+        fail_on: Severity,
+    ) -> Emitter<'a> {
+        Emitter {
+            format,
+            out: BufWriter::with_capacity(FLUSH_AT, out),
+            baseline,
+            fail_on,
+            summary: Summary::default(),
+            fails: false,
+            canaries: 0,
+            kept: Vec::new(),
+            buf: Vec::with_capacity(FLUSH_AT + 1024),
+            path_json: None,
+            write_error: None,
+        }
+    }
+
     fn hit(&mut self, h: Hit<'a>) -> std::io::Result<()> {
         if let Some(b) = self.baseline {
             if b.contains(h.rule_id, h.fingerprint.as_str()) {
@@ -224,6 +233,16 @@ enum FileResult<'a> {
     Binary,
 }
 
+impl<'a> FileResult<'a> {
+    /// From what [`scan_source`] returned (None: a binary file left alone).
+    fn new(bytes: Option<u64>, hits: Vec<Hit<'a>>) -> FileResult<'a> {
+        match bytes {
+            Some(bytes) => FileResult::Scanned { hits, bytes },
+            None => FileResult::Binary,
+        }
+    }
+}
+
 fn make_progress(args: &ScanArgs, sources: &[Source]) -> Option<ProgressBar> {
     if args.no_progress || !std::io::stderr().is_terminal() {
         return None;
@@ -268,13 +287,8 @@ fn scan_all<'a>(
         let mut scratches: Vec<_> = (0..per).map(|_| ctx.db.scratch()).collect();
         let mut errors = 0;
         for s in sources {
-            let r = scan_source(ctx, &mut scratches, s, |h| emit.hit(h)).map(|r| match r {
-                Some(bytes) => FileResult::Scanned {
-                    hits: Vec::new(),
-                    bytes,
-                },
-                None => FileResult::Binary,
-            });
+            let r = scan_source(ctx, &mut scratches, s, |h| emit.hit(h))
+                .map(|bytes| FileResult::new(bytes, Vec::new()));
             errors += emit.file(s, r)?;
         }
         return Ok(errors);
@@ -305,10 +319,7 @@ fn scan_all<'a>(
                             hits.push(h);
                             Ok(())
                         })
-                        .map(|r| match r {
-                            Some(bytes) => FileResult::Scanned { hits, bytes },
-                            None => FileResult::Binary,
-                        })
+                        .map(|bytes| FileResult::new(bytes, hits))
                     }))
                     .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error while scanning")));
                     lock(&slots)[i] = Some(r);
@@ -318,15 +329,11 @@ fn scan_all<'a>(
         }
         let mut errors = 0;
         for (i, src) in sources.iter().enumerate() {
-            let r = {
-                let mut g = lock(&slots);
-                loop {
-                    if let Some(r) = g[i].take() {
-                        break r;
-                    }
-                    g = ready.wait(g).unwrap_or_else(|e| e.into_inner());
-                }
-            };
+            let r = ready
+                .wait_while(lock(&slots), |slots| slots[i].is_none())
+                .unwrap_or_else(|e| e.into_inner())[i]
+                .take()
+                .expect("filled before the wait ended");
             match emit.file(src, r) {
                 Ok(e) => errors += e,
                 Err(e) => {
@@ -472,19 +479,7 @@ mod tests {
     }
 
     fn emitter<'a>(format: Format, out: Shared, baseline: Option<&'a Baseline>) -> Emitter<'a> {
-        Emitter {
-            format,
-            out: BufWriter::with_capacity(64 * 1024, Box::new(out)),
-            baseline,
-            fail_on: Severity::Medium,
-            summary: Summary::default(),
-            fails: false,
-            canaries: 0,
-            kept: Vec::new(),
-            buf: Vec::new(),
-            write_error: None,
-            path_json: None,
-        }
+        Emitter::new(format, Box::new(out), baseline, Severity::Medium)
     }
 
     fn hit(i: u64, severity: Severity) -> Hit<'static> {

@@ -75,10 +75,11 @@ pub fn text_line(buf: &mut Vec<u8>, h: &Hit<'_>) {
 
 /// Appends one finding as a JSON line (with its `\n`), byte for byte what
 /// `serde_json::to_writer(Hit)` writes. `path_json` is `h.path` as a JSON
-/// string ([`json_string`]), worked out once per file by the caller. Written by hand because a scan of a
-/// big log reports hundreds of thousands of findings, and serde's
-/// field-by-field path (escaping every string, formatting every number
-/// through a `Formatter`) cost more than computing their fingerprints.
+/// string ([`json_string`]), worked out once per file by the caller. Written
+/// by hand because a scan of a big log reports hundreds of thousands of
+/// findings, and serde's field-by-field path (escaping every string,
+/// formatting every number through a `Formatter`) cost more than computing
+/// their fingerprints.
 pub fn jsonl_line(buf: &mut Vec<u8>, h: &Hit<'_>, path_json: &[u8]) {
     let mut num = itoa::Buffer::new();
     buf.extend_from_slice(b"{\"rule\":");

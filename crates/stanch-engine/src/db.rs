@@ -771,10 +771,7 @@ impl RuleDb {
     }
 
     fn collect(&self, hay: &[u8], scratch: &mut Scratch) {
-        self.reset(scratch);
-        self.collect_rules(hay, scratch);
-        self.collect_finders(hay, scratch);
-        self.collect_extensions(hay, scratch);
+        self.collect_timed(hay, scratch);
     }
 
     /// [`collect`](Self::collect), returning the time spent in the keyword
@@ -832,10 +829,7 @@ impl RuleDb {
         a.windows = windows;
         a.found.extend_from_slice(&b.found);
         self.resolve_truncated(hay, a);
-        a.hold_from = match (a.hold_from, b.hold_from) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            (x, y) => x.or(y),
-        };
+        a.hold_from = a.hold_from.into_iter().chain(b.hold_from).min();
         [rules_ns, ext_ns]
     }
 

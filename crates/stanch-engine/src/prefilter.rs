@@ -80,15 +80,11 @@ impl Prefilter {
         let steps = (0..LANES).map(|k| end[k] - pos[k]).min().unwrap_or(0) / 8 * 8;
         let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[pos[k]..pos[k] + steps]);
         let mut sid = [start; LANES];
-        for (i, words) in (0..steps / 8).map(|i| {
-            (
-                i,
-                std::array::from_fn::<u64, LANES, _>(|k| {
-                    let b: [u8; 8] = lanes[k][i * 8..i * 8 + 8].try_into().expect("8 bytes");
-                    u64::from_le_bytes(b)
-                }),
-            )
-        }) {
+        for i in 0..steps / 8 {
+            let words: [u64; LANES] = std::array::from_fn(|k| {
+                let b: [u8; 8] = lanes[k][i * 8..i * 8 + 8].try_into().expect("8 bytes");
+                u64::from_le_bytes(b)
+            });
             for j in 0..8 {
                 let mut special = false;
                 for k in 0..LANES {
