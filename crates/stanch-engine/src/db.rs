@@ -61,8 +61,8 @@ pub struct Rule {
     validator: Option<Validator>,
     allow: Vec<LazyRegex>,
     stopwords: Vec<Vec<u8>>,
-    deny_value: Option<LazyRegex>,
-    deny_key: Option<LazyRegex>,
+    deny_value: Option<Deny>,
+    deny_key: Option<Deny>,
     /// Multiline rules only: see [`Partial`].
     partial: OnceLock<Option<Partial>>,
 }
@@ -161,6 +161,16 @@ impl Partial {
     }
 }
 
+/// A `deny_value` or `deny_key` regex. Rules that share one (the
+/// assignment rules' long lists of non-secret values) share its compiled
+/// regex and, through `slot`, its cache in each [`Scratch`]: it is compiled
+/// and its lazy DFA built once, not once per rule.
+#[derive(Debug)]
+struct Deny {
+    re: Arc<LazyRegex>,
+    slot: usize,
+}
+
 #[derive(Debug)]
 enum Matcher {
     Regex(LazyRegex),
@@ -251,8 +261,8 @@ impl Rule {
 pub struct Scratch {
     caches: Vec<Option<meta::Cache>>,
     caps: Vec<Option<Captures>>,
-    /// Caches of the rules' `deny_value` and `deny_key` regexes.
-    deny_caches: Vec<[Option<meta::Cache>; 2]>,
+    /// Caches of the `deny_value` and `deny_key` regexes, by [`Deny::slot`].
+    deny_caches: Vec<Option<meta::Cache>>,
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
     found: Vec<Finding>,
@@ -285,11 +295,13 @@ impl Scratch {
         });
     }
 
-    fn ensure(&mut self, n: usize) {
-        if self.caches.len() < n {
-            self.caches.resize_with(n, || None);
-            self.caps.resize_with(n, || None);
-            self.deny_caches.resize_with(n, || [None, None]);
+    fn ensure(&mut self, rules: usize, deny: usize) {
+        if self.caches.len() < rules {
+            self.caches.resize_with(rules, || None);
+            self.caps.resize_with(rules, || None);
+        }
+        if self.deny_caches.len() < deny {
+            self.deny_caches.resize_with(deny, || None);
         }
     }
 }
@@ -316,6 +328,8 @@ struct Inner {
     by_id: HashMap<String, u32>,
     /// Longest window any rule asks for (streaming callers keep this much overlap).
     max_window: usize,
+    /// Distinct `deny_value` / `deny_key` regexes (see [`Deny`]).
+    deny_slots: usize,
 }
 
 impl std::fmt::Debug for RuleDb {
@@ -337,13 +351,21 @@ pub const PAR_CONTEXT: usize = 4096;
 /// Smallest segment worth a thread of [`RuleDb::scan_parallel`].
 pub const PAR_MIN_SEGMENT: usize = 256 * 1024;
 
-fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
+/// Parses a pattern as every rule regex is parsed: bytes, not Unicode
+/// (`\w` is ASCII, `.` any byte but `\n`).
+fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())
+}
+
+/// Compiles a parsed pattern (parsing once serves both this and the checks
+/// on the pattern's shape: start-up cost is the regexes the input wakes).
+fn compile_hir(hir: &regex_syntax::hir::Hir) -> Result<meta::Regex, String> {
     meta::Regex::builder()
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
@@ -351,7 +373,7 @@ fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
                 .hybrid_cache_capacity(2 << 20)
                 .onepass(false),
         )
-        .build(pattern)
+        .build_from_hir(hir)
         .map_err(|e| e.to_string())
 }
 
@@ -361,6 +383,7 @@ impl RuleDb {
         let mut problems = Vec::new();
         let mut rules = Vec::with_capacity(specs.len());
         let mut by_id = HashMap::new();
+        let mut denies: HashMap<String, (Arc<LazyRegex>, usize)> = HashMap::new();
         for spec in specs {
             let mut p = Vec::new();
             spec.lint(&mut p);
@@ -396,8 +419,25 @@ impl RuleDb {
                 .iter()
                 .map(|a| aux("allow_regexes", a))
                 .collect();
-            let deny_value = spec.deny_value.as_deref().map(|d| aux("deny_value", d));
-            let deny_key = spec.deny_key.as_deref().map(|d| aux("deny_key", d));
+            let mut deny = |field: &str, pat: &str| {
+                let slots = denies.len();
+                let (re, slot) = denies.entry(pat.to_string()).or_insert_with(|| {
+                    let lazy = LazyRegex::new(pat, Some(&SecretGroup::Index(0)));
+                    (Arc::new(lazy), slots)
+                });
+                // Each user rule with a bad pattern is named, shared or not.
+                if !spec.builtin {
+                    if let Err((_, e)) = re.force() {
+                        p.push((field.into(), e));
+                    }
+                }
+                Deny {
+                    re: re.clone(),
+                    slot: *slot,
+                }
+            };
+            let deny_value = spec.deny_value.as_deref().map(|d| deny("deny_value", d));
+            let deny_key = spec.deny_key.as_deref().map(|d| deny("deny_key", d));
             let stopwords = spec
                 .allow_stopwords
                 .iter()
@@ -431,10 +471,10 @@ impl RuleDb {
         if !problems.is_empty() {
             return Err(Error::Rules(problems));
         }
-        Ok(Self::assemble(rules, by_id))
+        Ok(Self::assemble(rules, by_id, denies.len()))
     }
 
-    fn assemble(rules: Vec<Rule>, by_id: HashMap<String, u32>) -> RuleDb {
+    fn assemble(rules: Vec<Rule>, by_id: HashMap<String, u32>, deny_slots: usize) -> RuleDb {
         let mut keywords: Vec<String> = Vec::new();
         let mut kw_index: HashMap<String, usize> = HashMap::new();
         let mut kw_rules: Vec<Vec<(u32, Bounds)>> = Vec::new();
@@ -475,6 +515,7 @@ impl RuleDb {
                 finder_rules,
                 by_id,
                 max_window,
+                deny_slots,
             }),
             extensions: Arc::from(Vec::new()),
             min_severity: Severity::Info,
@@ -571,7 +612,7 @@ impl RuleDb {
             }
             for (field, d) in [("deny_value", &r.deny_value), ("deny_key", &r.deny_key)] {
                 if let Some(d) = d {
-                    results.push(d.force().map(|_| ()).map_err(|(_, e)| (field, e)));
+                    results.push(d.re.force().map(|_| ()).map_err(|(_, e)| (field, e)));
                 }
             }
             for (field, reason) in results.into_iter().filter_map(Result::err) {
@@ -599,7 +640,7 @@ impl RuleDb {
             hold_from: None,
             stage_ns: None,
         };
-        s.ensure(self.inner.rules.len());
+        s.ensure(self.inner.rules.len(), self.inner.deny_slots);
         s
     }
 
@@ -834,7 +875,7 @@ impl RuleDb {
     }
 
     fn reset(&self, scratch: &mut Scratch) {
-        scratch.ensure(self.inner.rules.len());
+        scratch.ensure(self.inner.rules.len(), self.inner.deny_slots);
         scratch.found.clear();
         scratch.windows.clear();
         scratch.truncated.clear();
@@ -1034,10 +1075,10 @@ impl RuleDb {
                 (m, caps.get_group(*group))
             };
             if let Some(sp) = sp {
-                let [dv_cache, dk_cache] = &mut scratch.deny_caches[ri as usize];
+                let caches = &mut scratch.deny_caches;
                 if sp.start < sp.end
-                    && !denied(rule.deny_value.as_ref(), dv_cache, hay, sp.start, we)
-                    && !denied(rule.deny_key.as_ref(), dk_cache, hay, m.start(), we)
+                    && !denied(rule.deny_value.as_ref(), caches, hay, sp.start, we)
+                    && !denied(rule.deny_key.as_ref(), caches, hay, m.start(), we)
                     && accept(rule, hay, sp.start, sp.end)
                 {
                     scratch.found.push(Finding {
@@ -1064,16 +1105,16 @@ impl RuleDb {
 /// `at`, looking no further than the window's end (look-around assertions
 /// still see past it, as the rule's own regex does).
 fn denied(
-    deny: Option<&LazyRegex>,
-    cache: &mut Option<meta::Cache>,
+    deny: Option<&Deny>,
+    caches: &mut [Option<meta::Cache>],
     hay: &[u8],
     at: usize,
     we: usize,
 ) -> bool {
-    let Some((re, _)) = deny.and_then(LazyRegex::get) else {
+    let Some((deny, (re, _))) = deny.and_then(|d| Some((d, d.re.get()?))) else {
         return false;
     };
-    let cache = cache.get_or_insert_with(|| re.create_cache());
+    let cache = caches[deny.slot].get_or_insert_with(|| re.create_cache());
     let input = Input::new(hay)
         .span(at..we.max(at))
         .anchored(regex_automata::Anchored::Yes)
@@ -1143,7 +1184,8 @@ fn window(hay: &[u8], ks: usize, ke: usize, max_len: usize, multiline: bool) -> 
 /// the group named `secret`, else group 1 if there is one, else the whole
 /// match. Group errors are prefixed `secret_group: `.
 fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, usize), String> {
-    let re = compile_regex(pattern)?;
+    let hir = parse(pattern)?;
+    let re = compile_hir(&hir)?;
     let info = re.group_info();
     let pid = regex_automata::PatternID::ZERO;
     let n = info.group_len(pid);
@@ -1164,7 +1206,7 @@ fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, u
     // A secret group that always spans the whole match (`\b(ghp_…)\b`, a
     // PEM block) is reported as group 0: the scan then skips the capture
     // step, which costs far more than finding the match.
-    let group = if group != 0 && group_is_whole_match(pattern, group) {
+    let group = if group != 0 && group_is_whole_match(&hir, group) {
         0
     } else {
         group
@@ -1174,16 +1216,8 @@ fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, u
 
 /// True if the pattern is capture group `group`, alone or between
 /// zero-width assertions (`\b`, `^`, `$`), so the group's span is the match's.
-fn group_is_whole_match(pattern: &str, group: usize) -> bool {
+fn group_is_whole_match(hir: &regex_syntax::hir::Hir, group: usize) -> bool {
     use regex_syntax::hir::HirKind;
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-    else {
-        return false;
-    };
     let is_group = |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
     match hir.kind() {
         HirKind::Capture(_) => is_group(&hir),
@@ -1396,15 +1430,13 @@ examples = ["access_token=abcdefgh12"]
 
     #[test]
     fn a_group_that_spans_the_whole_match_is_scanned_as_group_0() {
-        assert!(group_is_whole_match(r"\b(ghp_[A-Za-z0-9]{36})\b", 1));
-        assert!(group_is_whole_match(
-            r"(?x) ^ (?P<secret>-----BEGIN[^\n]+) $",
-            1
-        ));
-        assert!(!group_is_whole_match(r"token=([a-z]+)", 1));
-        assert!(!group_is_whole_match(r"(a)(b)", 1));
-        assert!(!group_is_whole_match(r"(?:(a)|b)", 1));
-        assert!(!group_is_whole_match(r"(a)", 2));
+        let whole = |p: &str, g| group_is_whole_match(&parse(p).unwrap(), g);
+        assert!(whole(r"\b(ghp_[A-Za-z0-9]{36})\b", 1));
+        assert!(whole(r"(?x) ^ (?P<secret>-----BEGIN[^\n]+) $", 1));
+        assert!(!whole(r"token=([a-z]+)", 1));
+        assert!(!whole(r"(a)(b)", 1));
+        assert!(!whole(r"(?:(a)|b)", 1));
+        assert!(!whole(r"(a)", 2));
         // Same findings either way.
         let (_, g) = build_regex(r"\b(ghp_[A-Za-z0-9]{8})\b", None).unwrap();
         assert_eq!(g, 0);
@@ -1418,6 +1450,47 @@ examples = ["access_token=abcdefgh12"]
         assert!(err.contains("deny_value"), "{err}");
         let err = deny_db("deny_key = '[z-a]'").unwrap_err().to_string();
         assert!(err.contains("deny_key"), "{err}");
+    }
+
+    /// Two rules, `t-a` and `t-b`, with the same keyword and the given deny
+    /// regexes (`deny_value`, `deny_key`).
+    fn twin_db(deny: [&str; 2]) -> Result<RuleDb, Error> {
+        let rule = |id: &str, key: &str| {
+            format!(
+                r#"
+[[rules]]
+id = "{id}"
+name = "test"
+category = "secret"
+severity = "high"
+keywords = ["{key}"]
+pattern = '(?:^|[^A-Za-z0-9_])(?i:[a-z_]*{key})=(?P<secret>[^\s&]{{3,}})'
+deny_value = '{}'
+deny_key = '{}'
+examples = ["x_{key}=abcdefgh12"]
+"#,
+                deny[0], deny[1]
+            )
+        };
+        let text = rule("t-a", "token") + &rule("t-b", "secret");
+        RuleDb::new(crate::pack::parse_rule_file("t.toml", &text).unwrap())
+    }
+
+    #[test]
+    fn rules_sharing_a_deny_regex_share_it_and_each_keeps_its_own_findings() {
+        let db = twin_db(["(?i:none|changeme)\\b", "(?:^|[^a-z])next_"]).unwrap();
+        assert_eq!(db.inner.deny_slots, 2, "one slot per distinct regex");
+        let text = "a_token=none b_secret=changeme c_token=tok3nvalue d_secret=s3cretvalue \
+                    next_token=pagecursor1 next_secret=pagecursor2";
+        assert_eq!(spans(&db, text), ["tok3nvalue", "s3cretvalue"]);
+        let mut found = Vec::new();
+        db.scan(text.as_bytes(), &mut db.scratch(), &mut found);
+        let ids: Vec<&str> = found.iter().map(|f| db.rule(f.rule).id()).collect();
+        assert_eq!(ids, ["t-a", "t-b"]);
+        // A bad shared regex is reported for every user rule that has it.
+        let err = twin_db(["(unclosed", "x"]).unwrap_err().to_string();
+        assert!(err.contains("`t-a`") && err.contains("`t-b`"), "{err}");
+        assert_eq!(err.matches("deny_value").count(), 2, "{err}");
     }
 
     #[test]
