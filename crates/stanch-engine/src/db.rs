@@ -1220,7 +1220,7 @@ fn group_is_whole_match(hir: &regex_syntax::hir::Hir, group: usize) -> bool {
     use regex_syntax::hir::HirKind;
     let is_group = |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
     match hir.kind() {
-        HirKind::Capture(_) => is_group(&hir),
+        HirKind::Capture(_) => is_group(hir),
         HirKind::Concat(parts) => {
             let mut rest = parts
                 .iter()
