@@ -17,6 +17,9 @@ use crate::validate::{self, Validator};
 use crate::Error;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
+use regex_automata::Span;
+
+use crate::split::SuffixGroup;
 use regex_automata::Input;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
@@ -186,7 +189,17 @@ enum Matcher {
 struct LazyRegex {
     pattern: String,
     group: Option<SecretGroup>,
-    re: OnceLock<Result<(meta::Regex, usize), String>>,
+    re: OnceLock<Result<Compiled, String>>,
+}
+
+/// A compiled rule regex: the regex, its secret group, and for a pattern
+/// that ends with that group, what finds the group without the capture
+/// engine (see [`crate::split`]).
+#[derive(Debug)]
+struct Compiled {
+    re: meta::Regex,
+    group: usize,
+    suffix: Option<Box<SuffixGroup>>,
 }
 
 impl LazyRegex {
@@ -199,12 +212,12 @@ impl LazyRegex {
     }
 
     /// Compiles now; the error names the field at fault.
-    fn force(&self) -> Result<(&meta::Regex, usize), (&'static str, String)> {
+    fn force(&self) -> Result<&Compiled, (&'static str, String)> {
         match self
             .re
             .get_or_init(|| build_regex(&self.pattern, self.group.as_ref()))
         {
-            Ok((re, g)) => Ok((re, *g)),
+            Ok(c) => Ok(c),
             Err(e) if e.starts_with("secret_group: ") => {
                 Err(("secret_group", e["secret_group: ".len()..].to_string()))
             }
@@ -216,14 +229,14 @@ impl LazyRegex {
     /// for a built-in rule that `rules check` would reject: it then never
     /// matches rather than bringing the scan down).
     fn get(&self) -> Option<(&meta::Regex, usize)> {
-        self.force().ok()
+        self.force().ok().map(|c| (&c.re, c.group))
     }
 }
 
 impl Matcher {
-    fn regex(&self) -> Option<(&meta::Regex, usize)> {
+    fn regex(&self) -> Option<&Compiled> {
         match self {
-            Matcher::Regex(lazy) => lazy.get(),
+            Matcher::Regex(lazy) => lazy.force().ok(),
             Matcher::Finder(_) => None,
         }
     }
@@ -1055,18 +1068,34 @@ impl RuleDb {
 
     fn confirm(&self, ri: u32, hay: &[u8], ws: usize, we: usize, scratch: &mut Scratch) {
         let rule = &self.inner.rules[ri as usize];
-        let Some((re, group)) = rule.matcher.regex() else {
+        let Some(Compiled { re, group, suffix }) = rule.matcher.regex() else {
             return;
         };
-        let group = &group;
         let cache = scratch.caches[ri as usize].get_or_insert_with(|| re.create_cache());
         let mut input = Input::new(hay).span(ws..we);
         loop {
-            // Group 0 needs no capture engine: the DFAs find the span.
-            let (m, sp) = if *group == 0 {
-                match re.search_with(cache, &input) {
-                    Some(m) => (m, Some(m.span())),
-                    None => break,
+            // Group 0 needs no capture engine: the DFAs find the span. Nor
+            // does a group that ends the pattern, when its start is plain.
+            let (m, sp) = if *group == 0 || suffix.is_some() {
+                let Some(m) = re.search_with(cache, &input) else {
+                    break;
+                };
+                let start = match suffix {
+                    None => Some(m.start()),
+                    Some(sg) => sg.start(hay, m.start(), m.end()),
+                };
+                match start {
+                    Some(g) => (m, Some(Span::from(g..m.end()))),
+                    None => {
+                        // Ambiguous: the capture engine, on the match alone.
+                        let caps =
+                            scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
+                        let on_match = Input::new(hay)
+                            .span(m.range())
+                            .anchored(regex_automata::Anchored::Yes);
+                        re.search_captures_with(cache, &on_match, caps);
+                        (m, caps.get_group(*group))
+                    }
                 }
             } else {
                 let caps = scratch.caps[ri as usize].get_or_insert_with(|| re.create_captures());
@@ -1183,7 +1212,7 @@ fn window(hay: &[u8], ks: usize, ke: usize, max_len: usize, multiline: bool) -> 
 /// Compiles a pattern and resolves its secret group: the group given, else
 /// the group named `secret`, else group 1 if there is one, else the whole
 /// match. Group errors are prefixed `secret_group: `.
-fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, usize), String> {
+fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<Compiled, String> {
     let hir = parse(pattern)?;
     let re = compile_hir(&hir)?;
     let info = re.group_info();
@@ -1211,7 +1240,10 @@ fn build_regex(pattern: &str, g: Option<&SecretGroup>) -> Result<(meta::Regex, u
     } else {
         group
     };
-    Ok((re, group))
+    let suffix = (group != 0)
+        .then(|| SuffixGroup::new(&hir, group).map(Box::new))
+        .flatten();
+    Ok(Compiled { re, group, suffix })
 }
 
 /// True if the pattern is capture group `group`, alone or between
@@ -1428,6 +1460,52 @@ examples = ["access_token=abcdefgh12"]
         assert_eq!(spans(&deny, text), ["abcdefgh12", "12345abc", "none2go"]);
     }
 
+    /// Every built-in rule whose secret ends its pattern: on its examples
+    /// and negatives, alone and with text around them, the group start the
+    /// scan computes without the capture engine is the capture engine's
+    /// whenever it gives one.
+    #[test]
+    fn suffix_group_starts_agree_with_the_capture_engine_on_every_rule() {
+        let (mut shaped, mut answered, mut declined) = (0, 0, 0);
+        for spec in crate::pack::builtin_specs().unwrap() {
+            let Some(p) = &spec.pattern else { continue };
+            let c = build_regex(p, spec.secret_group.as_ref()).unwrap();
+            let Some(sg) = &c.suffix else { continue };
+            shaped += 1;
+            let mut caps = c.re.create_captures();
+            for text in spec.examples.iter().chain(&spec.negatives) {
+                for hay in [
+                    text.clone(),
+                    format!("x= {text}\n"),
+                    format!("{text}=:{text} '{text}'"),
+                ] {
+                    let hay = hay.as_bytes();
+                    let mut at = 0;
+                    while at <= hay.len() {
+                        c.re.search_captures(&Input::new(hay).range(at..), &mut caps);
+                        let Some(m) = caps.get_match() else { break };
+                        let g = caps.get_group(c.group).expect("a suffix group takes part");
+                        assert_eq!(g.end, m.end(), "{}", spec.id);
+                        match sg.start(hay, m.start(), m.end()) {
+                            Some(s) => {
+                                assert_eq!(s, g.start, "{} on {:?}", spec.id, text);
+                                answered += 1;
+                            }
+                            None => declined += 1,
+                        }
+                        at = m.end().max(m.start() + 1);
+                    }
+                }
+            }
+        }
+        // The shortcut must be in use, and mostly answer.
+        assert!(shaped >= 40, "{shaped} rules have the shape");
+        assert!(
+            answered > 4 * declined,
+            "{answered} answered, {declined} declined"
+        );
+    }
+
     #[test]
     fn a_group_that_spans_the_whole_match_is_scanned_as_group_0() {
         let whole = |p: &str, g| group_is_whole_match(&parse(p).unwrap(), g);
@@ -1438,9 +1516,13 @@ examples = ["access_token=abcdefgh12"]
         assert!(!whole(r"(?:(a)|b)", 1));
         assert!(!whole(r"(a)", 2));
         // Same findings either way.
-        let (_, g) = build_regex(r"\b(ghp_[A-Za-z0-9]{8})\b", None).unwrap();
+        let g = build_regex(r"\b(ghp_[A-Za-z0-9]{8})\b", None)
+            .unwrap()
+            .group;
         assert_eq!(g, 0);
-        let (_, g) = build_regex(r"key=(?P<secret>[a-z]{8})\b", None).unwrap();
+        let g = build_regex(r"key=(?P<secret>[a-z]{8})\b", None)
+            .unwrap()
+            .group;
         assert_eq!(g, 1);
     }
 

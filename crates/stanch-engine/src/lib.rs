@@ -33,6 +33,7 @@ pub mod gitleaks;
 pub mod pack;
 mod prefilter;
 pub mod rule;
+mod split;
 pub mod validate;
 
 pub use db::{Finding, Rule, RuleDb, RuleId, Scratch};

@@ -1,0 +1,369 @@
+//! Finding a rule's secret group without the capture engine.
+//!
+//! Most context rules end with their secret: `KEY SEP (?P<secret>VALUE)`,
+//! perhaps followed by zero-width assertions (`\b`). Once the lazy DFAs have
+//! found the whole match `s..e`, the group ends at `e` and only its start is
+//! unknown. Asking the capture engine (a bounded backtracker over the
+//! rule's whole NFA) for it cost about as much as finding the match, on text
+//! dense with secrets.
+//!
+//! The start `g` of the group in the match the capture engine would report
+//! satisfies, for the part before the group (`PREFIX`, which consumes at
+//! least one byte) and the group (`VALUE`, likewise):
+//! - `hay[g - 1]` is a byte a match of `PREFIX` can end with;
+//! - `hay[g]` is a byte a match of `VALUE` can start with;
+//! - every byte of `hay[g..e]` is one `VALUE` can consume, and `e - g` lies
+//!   within `VALUE`'s length bounds;
+//! - `g - s` is at least `PREFIX`'s minimum length.
+//!
+//! Those sets are computed from the pattern once, as supersets (assertions
+//! are left out, Unicode classes beyond ASCII count as any byte), so the
+//! true start always meets them. When exactly one position in the match
+//! meets them, it is the start; otherwise the caller falls back to the
+//! capture engine. (No crate offers this: regex-automata's capture engines
+//! all run the NFA.)
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn all() -> ByteSet {
+        ByteSet([u64::MAX; 4])
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn insert_range(&mut self, lo: u8, hi: u8) {
+        for b in lo..=hi {
+            self.insert(b);
+        }
+    }
+
+    #[inline]
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] >> (b & 63) & 1 == 1
+    }
+
+    fn union(mut self, o: ByteSet) -> ByteSet {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn of_class(c: &Class) -> ByteSet {
+        let mut s = ByteSet::default();
+        match c {
+            Class::Bytes(c) => {
+                for r in c.ranges() {
+                    s.insert_range(r.start(), r.end());
+                }
+            }
+            Class::Unicode(c) => {
+                for r in c.ranges() {
+                    if u32::from(r.end()) > 0x7F {
+                        // UTF-8 lead and continuation bytes: any byte will do.
+                        return ByteSet::all();
+                    }
+                    s.insert_range(r.start() as u8, r.end() as u8);
+                }
+            }
+        }
+        s
+    }
+}
+
+/// The shape of a pattern whose secret group is its last consuming part.
+#[derive(Clone, Debug)]
+pub(crate) struct SuffixGroup {
+    /// Bytes a match of the part before the group can end with.
+    last: ByteSet,
+    /// Bytes a match of the group can start with.
+    first: ByteSet,
+    /// Bytes a match of the group can hold.
+    body: ByteSet,
+    /// Minimum length of the part before the group (at least 1).
+    prefix_min: usize,
+    /// Length bounds of the group's match (minimum at least 1).
+    min: usize,
+    max: Option<usize>,
+}
+
+impl SuffixGroup {
+    /// `Some` if `hir` is a concatenation whose capture group `group` is
+    /// followed only by assertions, and both the group and what comes
+    /// before it consume at least one byte.
+    pub(crate) fn new(hir: &Hir, group: usize) -> Option<SuffixGroup> {
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let i = parts
+            .iter()
+            .position(|h| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group))?;
+        if !parts[i + 1..]
+            .iter()
+            .all(|h| matches!(h.kind(), HirKind::Look(_)))
+        {
+            return None;
+        }
+        let HirKind::Capture(cap) = parts[i].kind() else {
+            return None;
+        };
+        let value = &*cap.sub;
+        let prefix = &parts[..i];
+        let mut prefix_min = 0usize;
+        for p in prefix {
+            prefix_min = prefix_min.checked_add(p.properties().minimum_len()?)?;
+        }
+        let min = value.properties().minimum_len()?;
+        if prefix_min == 0 || min == 0 {
+            return None;
+        }
+        Some(SuffixGroup {
+            last: last_of_concat(prefix),
+            first: first(value),
+            body: body(value),
+            prefix_min,
+            min,
+            max: value.properties().maximum_len(),
+        })
+    }
+
+    /// The group's start in the match `s..e` of the whole pattern, if only
+    /// one position can be it.
+    pub(crate) fn start(&self, hay: &[u8], s: usize, e: usize) -> Option<usize> {
+        let earliest = s.checked_add(self.prefix_min)?;
+        let latest = e.checked_sub(self.min)?;
+        if earliest > latest || e > hay.len() {
+            return None;
+        }
+        // Back from the end while the bytes can be the group's.
+        let mut run = e;
+        while run > earliest && self.body.contains(hay[run - 1]) {
+            run -= 1;
+        }
+        let mut lo = run.max(earliest);
+        if let Some(max) = self.max {
+            lo = lo.max(e.saturating_sub(max));
+        }
+        let mut found = None;
+        for g in lo..=latest {
+            if self.last.contains(hay[g - 1]) && self.first.contains(hay[g]) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(g);
+            }
+        }
+        found
+    }
+}
+
+fn nullable(h: &Hir) -> bool {
+    h.properties().minimum_len() == Some(0)
+}
+
+/// Bytes a non-empty match of `h` can end with (a superset).
+fn last(h: &Hir) -> ByteSet {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
+        HirKind::Literal(l) => {
+            let mut s = ByteSet::default();
+            if let Some(&b) = l.0.last() {
+                s.insert(b);
+            }
+            s
+        }
+        HirKind::Class(c) => ByteSet::of_class(c),
+        HirKind::Repetition(r) if r.max == Some(0) => ByteSet::default(),
+        HirKind::Repetition(r) => last(&r.sub),
+        HirKind::Capture(c) => last(&c.sub),
+        HirKind::Concat(parts) => last_of_concat(parts),
+        HirKind::Alternation(alts) => alts
+            .iter()
+            .map(last)
+            .fold(ByteSet::default(), ByteSet::union),
+    }
+}
+
+fn last_of_concat(parts: &[Hir]) -> ByteSet {
+    let mut s = ByteSet::default();
+    for p in parts.iter().rev() {
+        s = s.union(last(p));
+        if !nullable(p) {
+            break;
+        }
+    }
+    s
+}
+
+/// Bytes a non-empty match of `h` can start with (a superset).
+fn first(h: &Hir) -> ByteSet {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
+        HirKind::Literal(l) => {
+            let mut s = ByteSet::default();
+            if let Some(&b) = l.0.first() {
+                s.insert(b);
+            }
+            s
+        }
+        HirKind::Class(c) => ByteSet::of_class(c),
+        HirKind::Repetition(r) if r.max == Some(0) => ByteSet::default(),
+        HirKind::Repetition(r) => first(&r.sub),
+        HirKind::Capture(c) => first(&c.sub),
+        HirKind::Concat(parts) => {
+            let mut s = ByteSet::default();
+            for p in parts {
+                s = s.union(first(p));
+                if !nullable(p) {
+                    break;
+                }
+            }
+            s
+        }
+        HirKind::Alternation(alts) => alts
+            .iter()
+            .map(first)
+            .fold(ByteSet::default(), ByteSet::union),
+    }
+}
+
+/// Every byte a match of `h` can consume.
+fn body(h: &Hir) -> ByteSet {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
+        HirKind::Literal(l) => {
+            let mut s = ByteSet::default();
+            for &b in l.0.iter() {
+                s.insert(b);
+            }
+            s
+        }
+        HirKind::Class(c) => ByteSet::of_class(c),
+        HirKind::Repetition(r) => body(&r.sub),
+        HirKind::Capture(c) => body(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+            hs.iter().map(body).fold(ByteSet::default(), ByteSet::union)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use regex_automata::meta;
+
+    fn parse(p: &str) -> Hir {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(p)
+            .unwrap()
+    }
+
+    /// Every match of `pattern` in `hay`: the group span from the capture
+    /// engine, and the one from `SuffixGroup` (None: it declined).
+    type Pair = (usize, usize);
+
+    fn both(pattern: &str, hay: &[u8]) -> Vec<(Pair, Option<Pair>)> {
+        let hir = parse(pattern);
+        let re = meta::Regex::builder().build_from_hir(&hir).unwrap();
+        let split = SuffixGroup::new(&hir, 1).expect("a suffix group");
+        let mut caps = re.create_captures();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at <= hay.len() {
+            re.search_captures(&regex_automata::Input::new(hay).range(at..), &mut caps);
+            let Some(m) = caps.get_match() else { break };
+            let g = caps.get_group(1).expect("the group takes part");
+            let fast = split.start(hay, m.start(), m.end()).map(|s| (s, m.end()));
+            out.push(((g.start, g.end), fast));
+            at = m.end().max(m.start() + 1);
+        }
+        out
+    }
+
+    #[test]
+    fn shapes_it_takes_and_declines() {
+        let take = |p: &str| SuffixGroup::new(&parse(p), 1).is_some();
+        assert!(take(r"token=([a-z]+)"));
+        assert!(take(r"(?i:api_key)\s*[:=]\s*([A-Za-z0-9]{8,})\b"));
+        assert!(!take(r"([a-z]+)=x"), "group not at the end");
+        assert!(!take(r"x?([a-z]+)"), "prefix may be empty");
+        assert!(!take(r"key=([a-z]*)"), "group may be empty");
+        assert!(!take(r"(?:a(b)|c)"), "group inside an alternation");
+        assert!(!take(r"([a-z]+)"), "no prefix");
+    }
+
+    #[test]
+    fn the_start_is_the_capture_engines_or_none() {
+        let cases: &[(&str, &str)] = &[
+            (r"token=([a-z0-9]+)", "x token=abc123 y"),
+            (
+                r"(?i:key)[\x20\t]*[:=][\x20\t]*([^\s]{4,})",
+                "KEY : v4lue=x= and key=abcd",
+            ),
+            // `=` can end the key part and sit inside the value: two places fit.
+            (r"key=([^\s]{2,})", "key=ab=cd"),
+            (
+                r"pass(?:word)?[:=]([A-Za-z]{3,8})\b",
+                "password=hunter passwd:abc passxyz",
+            ),
+        ];
+        for (p, hay) in cases {
+            let got = both(p, hay.as_bytes());
+            assert!(!got.is_empty(), "{p}");
+            for (slow, fast) in got {
+                if let Some(f) = fast {
+                    assert_eq!(f, slow, "{p} on {hay:?}");
+                }
+            }
+        }
+        // The ambiguous one declines rather than guess.
+        assert_eq!(both(r"key=([^\s]{2,})", b"key=ab=cd")[0].1, None);
+        // The plain one answers.
+        assert_eq!(
+            both(r"token=([a-z0-9]+)", b"x token=abc123 y")[0].1,
+            Some((8, 14))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// On text made of pieces that let the parts run into each other
+        /// (keys, separators, quotes, values that hold separators), the
+        /// start, when given, is always the capture engine's.
+        #[test]
+        fn never_disagrees_with_the_capture_engine(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "key", "KEY", "ke", "k", "e", "y", "_", "-", "=", ":", ".", "..",
+                    " ", "\t", "'", "\"", "ab", "a", "b", "=b", "1", "\n",
+                ]),
+                0..40,
+            ),
+            which in 0usize..4,
+        ) {
+            let p = [
+                r#"(?i:key)[_-]?(?:["']?)[\x20\t]*[:=][\x20\t]*["']?([^\s"']{2,})"#,
+                r"(?:^|[^a-z])(?i:key)[=:.]+([a-z=:.1]{1,6})",
+                r"e[y_]*[=:]([a-b]+)",
+                r"k(?:ey|e)?[ =]+((?:ab|a|=)+)\b",
+            ][which];
+            let hay = pieces.concat();
+            for (slow, fast) in both(p, hay.as_bytes()) {
+                if let Some(f) = fast {
+                    prop_assert_eq!(f, slow);
+                }
+            }
+        }
+    }
+}
