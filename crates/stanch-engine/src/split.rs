@@ -78,26 +78,44 @@ impl ByteSet {
     }
 }
 
-/// The shape of a pattern whose secret group is its last consuming part.
+/// The shape of a pattern whose secret group is its last part but for a
+/// short tail (a closing quote, `@` and a host's first byte, assertions).
 #[derive(Clone, Debug)]
 pub(crate) struct SuffixGroup {
     /// Bytes a match of the part before the group can end with.
     last: ByteSet,
-    /// Bytes a match of the group can start with.
+    /// Bytes a match of the group can start with, end with, and hold.
     first: ByteSet,
-    /// Bytes a match of the group can hold.
+    value_last: ByteSet,
     body: ByteSet,
     /// Minimum length of the part before the group (at least 1).
     prefix_min: usize,
     /// Length bounds of the group's match (minimum at least 1).
     min: usize,
     max: Option<usize>,
+    /// What follows the group, when it consumes bytes.
+    tail: Option<Tail>,
 }
 
+/// The part after the group: its byte sets and length bounds (at most
+/// [`MAX_TAIL`] bytes).
+#[derive(Clone, Debug)]
+struct Tail {
+    first: ByteSet,
+    last: ByteSet,
+    body: ByteSet,
+    min: usize,
+    max: usize,
+}
+
+/// Longest tail after the group the shortcut takes: each possible end of
+/// the group is tried in turn.
+const MAX_TAIL: usize = 8;
+
 impl SuffixGroup {
-    /// `Some` if `hir` is a concatenation whose capture group `group` is
-    /// followed only by assertions, and both the group and what comes
-    /// before it consume at least one byte.
+    /// `Some` if `hir` is a concatenation holding capture group `group`,
+    /// followed by at most [`MAX_TAIL`] bytes (or only assertions), and both
+    /// the group and what comes before it consume at least one byte.
     pub(crate) fn new(hir: &Hir, group: usize) -> Option<SuffixGroup> {
         let HirKind::Concat(parts) = hir.kind() else {
             return None;
@@ -105,17 +123,12 @@ impl SuffixGroup {
         let i = parts
             .iter()
             .position(|h| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group))?;
-        if !parts[i + 1..]
-            .iter()
-            .all(|h| matches!(h.kind(), HirKind::Look(_)))
-        {
-            return None;
-        }
         let HirKind::Capture(cap) = parts[i].kind() else {
             return None;
         };
         let value = &*cap.sub;
         let prefix = &parts[..i];
+        let after = &parts[i + 1..];
         let mut prefix_min = 0usize;
         for p in prefix {
             prefix_min = prefix_min.checked_add(p.properties().minimum_len()?)?;
@@ -124,44 +137,116 @@ impl SuffixGroup {
         if prefix_min == 0 || min == 0 {
             return None;
         }
+        let tail = if after.iter().all(|h| matches!(h.kind(), HirKind::Look(_))) {
+            None
+        } else {
+            let (mut tmin, mut tmax) = (0usize, 0usize);
+            for p in after {
+                tmin = tmin.checked_add(p.properties().minimum_len()?)?;
+                tmax = tmax.checked_add(p.properties().maximum_len()?)?;
+            }
+            if tmax > MAX_TAIL {
+                return None;
+            }
+            Some(Tail {
+                first: first_of_concat(after),
+                last: last_of_concat(after),
+                body: after
+                    .iter()
+                    .map(body)
+                    .fold(ByteSet::default(), ByteSet::union),
+                min: tmin,
+                max: tmax,
+            })
+        };
         Some(SuffixGroup {
             last: last_of_concat(prefix),
             first: first(value),
+            value_last: last(value),
             body: body(value),
             prefix_min,
             min,
             max: value.properties().maximum_len(),
+            tail,
         })
     }
 
-    /// The group's start in the match `s..e` of the whole pattern, if only
-    /// one position can be it.
-    pub(crate) fn start(&self, hay: &[u8], s: usize, e: usize) -> Option<usize> {
-        let earliest = s.checked_add(self.prefix_min)?;
-        let latest = e.checked_sub(self.min)?;
-        if earliest > latest || e > hay.len() {
+    /// The group's span in the match `s..e` of the whole pattern, if only
+    /// one span can be it.
+    pub(crate) fn span(&self, hay: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+        if e > hay.len() || s > e {
             return None;
         }
+        let Some(tail) = &self.tail else {
+            return Some((self.start(hay, s, e)?, e));
+        };
+        let mut found = None;
+        for h in e.saturating_sub(tail.max)..=e - tail.min.min(e) {
+            let fits = if h == e {
+                tail.min == 0
+            } else {
+                tail.first.contains(hay[h])
+                    && tail.last.contains(hay[e - 1])
+                    && hay[h..e].iter().all(|&b| tail.body.contains(b))
+            };
+            if !fits || h == 0 || !self.value_last.contains(hay[h - 1]) {
+                continue;
+            }
+            match self.starts(hay, s, h) {
+                Starts::None => {}
+                Starts::One(g) if found.is_none() => found = Some((g, h)),
+                _ => return None,
+            }
+        }
+        found
+    }
+
+    /// The group's start when it ends at `e` (no tail).
+    fn start(&self, hay: &[u8], s: usize, e: usize) -> Option<usize> {
+        match self.starts(hay, s, e) {
+            Starts::One(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The positions that can start the group if it ends at `h`.
+    fn starts(&self, hay: &[u8], s: usize, h: usize) -> Starts {
+        let Some(earliest) = s.checked_add(self.prefix_min) else {
+            return Starts::None;
+        };
+        let Some(latest) = h.checked_sub(self.min) else {
+            return Starts::None;
+        };
+        if earliest > latest {
+            return Starts::None;
+        }
         // Back from the end while the bytes can be the group's.
-        let mut run = e;
+        let mut run = h;
         while run > earliest && self.body.contains(hay[run - 1]) {
             run -= 1;
         }
         let mut lo = run.max(earliest);
         if let Some(max) = self.max {
-            lo = lo.max(e.saturating_sub(max));
+            lo = lo.max(h.saturating_sub(max));
         }
-        let mut found = None;
+        let mut found = Starts::None;
         for g in lo..=latest {
             if self.last.contains(hay[g - 1]) && self.first.contains(hay[g]) {
-                if found.is_some() {
-                    return None;
+                if !matches!(found, Starts::None) {
+                    return Starts::Many;
                 }
-                found = Some(g);
+                found = Starts::One(g);
             }
         }
         found
     }
+}
+
+/// How many positions can start the group.
+enum Starts {
+    None,
+    One(usize),
+    Many,
 }
 
 fn nullable(h: &Hir) -> bool {
@@ -217,21 +302,23 @@ fn first(h: &Hir) -> ByteSet {
         HirKind::Repetition(r) if r.max == Some(0) => ByteSet::default(),
         HirKind::Repetition(r) => first(&r.sub),
         HirKind::Capture(c) => first(&c.sub),
-        HirKind::Concat(parts) => {
-            let mut s = ByteSet::default();
-            for p in parts {
-                s = s.union(first(p));
-                if !nullable(p) {
-                    break;
-                }
-            }
-            s
-        }
+        HirKind::Concat(parts) => first_of_concat(parts),
         HirKind::Alternation(alts) => alts
             .iter()
             .map(first)
             .fold(ByteSet::default(), ByteSet::union),
     }
+}
+
+fn first_of_concat(parts: &[Hir]) -> ByteSet {
+    let mut s = ByteSet::default();
+    for p in parts {
+        s = s.union(first(p));
+        if !nullable(p) {
+            break;
+        }
+    }
+    s
 }
 
 /// Every byte a match of `h` can consume.
@@ -284,7 +371,7 @@ mod tests {
             re.search_captures(&regex_automata::Input::new(hay).range(at..), &mut caps);
             let Some(m) = caps.get_match() else { break };
             let g = caps.get_group(1).expect("the group takes part");
-            let fast = split.start(hay, m.start(), m.end()).map(|s| (s, m.end()));
+            let fast = split.span(hay, m.start(), m.end());
             out.push(((g.start, g.end), fast));
             at = m.end().max(m.start() + 1);
         }
@@ -296,7 +383,10 @@ mod tests {
         let take = |p: &str| SuffixGroup::new(&parse(p), 1).is_some();
         assert!(take(r"token=([a-z]+)"));
         assert!(take(r"(?i:api_key)\s*[:=]\s*([A-Za-z0-9]{8,})\b"));
-        assert!(!take(r"([a-z]+)=x"), "group not at the end");
+        assert!(take(r#"key="([^"]+)""#), "a short tail");
+        assert!(take(r"://[a-z]+:([^@\s]+)@[a-z0-9]"), "a short tail");
+        assert!(!take(r"k=([a-z]+)=x+"), "an unbounded tail");
+        assert!(!take(r"k=([a-z]+)=xxxxxxxxx"), "a tail too long");
         assert!(!take(r"x?([a-z]+)"), "prefix may be empty");
         assert!(!take(r"key=([a-z]*)"), "group may be empty");
         assert!(!take(r"(?:a(b)|c)"), "group inside an alternation");
@@ -350,13 +440,16 @@ mod tests {
                 ]),
                 0..40,
             ),
-            which in 0usize..4,
+            which in 0usize..7,
         ) {
             let p = [
                 r#"(?i:key)[_-]?(?:["']?)[\x20\t]*[:=][\x20\t]*["']?([^\s"']{2,})"#,
                 r"(?:^|[^a-z])(?i:key)[=:.]+([a-z=:.1]{1,6})",
                 r"e[y_]*[=:]([a-b]+)",
                 r"k(?:ey|e)?[ =]+((?:ab|a|=)+)\b",
+                r#"(?i:key)[=:]["']?([^\s"]{1,5})["']?"#,
+                r"e[=:]+([a-b=.]+)[.:]{1,2}",
+                r"(?i:k)[ey]*[:=]([^\s]+)\.?(?:ab|b)?\b",
             ][which];
             let hay = pieces.concat();
             for (slow, fast) in both(p, hay.as_bytes()) {
