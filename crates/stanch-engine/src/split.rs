@@ -20,9 +20,23 @@
 //! are left out, Unicode classes beyond ASCII count as any byte), so the
 //! true start always meets them. When exactly one position in the match
 //! meets them, it is the start; otherwise the caller falls back to the
-//! capture engine. (No crate offers this: regex-automata's capture engines
+//! capture engine. A short tail after the group (a closing quote) is
+//! handled the same way, each end it allows in turn.
+//!
+//! Many context rules put the group in the last branch of an alternation
+//! whose other branches consume a value without a finding
+//! (`(?:(DENIED)|(?P<secret>…))`). There the shortcut also needs the match
+//! to have gone through the group's branch: it holds when the pattern with
+//! that branch taken out cannot match the same span, which an anchored DFA
+//! with all-matches semantics tells (built once the rule is hot). (No crate offers this: regex-automata's capture engines
 //! all run the NFA.)
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use regex_automata::hybrid::dfa;
+use regex_automata::nfa::thompson;
+use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A set of bytes.
@@ -95,6 +109,82 @@ pub(crate) struct SuffixGroup {
     max: Option<usize>,
     /// What follows the group, when it consumes bytes.
     tail: Option<Tail>,
+    /// When the group lies in one branch of an alternation: the pattern
+    /// with that branch taken out (see [`Others`]).
+    others: Option<Others>,
+}
+
+/// The pattern without the group's branch. The match went through the
+/// group's branch, and the shortcut applies, only if this pattern cannot
+/// match the same span. Its DFA is built once the rule has met
+/// [`Others::WARM`] matches (a rule that rarely matches does not pay the
+/// compile); until then, the capture engine decides.
+#[derive(Debug)]
+struct Others {
+    hir: Hir,
+    uses: AtomicU32,
+    dfa: OnceLock<Option<dfa::DFA>>,
+    warm: u32,
+}
+
+impl Others {
+    /// Matches a rule meets before the DFA is built.
+    const WARM: u32 = 64;
+
+    /// True if no match of the other branches spans exactly `s..e`.
+    fn ruled_out(&self, hay: &[u8], s: usize, e: usize, cache: &mut Option<dfa::Cache>) -> bool {
+        let dfa = match self.dfa.get() {
+            Some(d) => d,
+            None => {
+                if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
+                    return false;
+                }
+                self.dfa.get_or_init(|| build_all_dfa(&self.hir))
+            }
+        };
+        let Some(dfa) = dfa else { return false };
+        let cache = cache.get_or_insert_with(|| dfa.create_cache());
+        let input = Input::new(hay).span(s..e).anchored(Anchored::Yes);
+        // All-matches semantics: the longest end within `s..e`; `e` itself
+        // only if some match of the other branches spans the whole match.
+        match dfa.try_search_fwd(cache, &input) {
+            Ok(Some(m)) => m.offset() != e,
+            Ok(None) => true,
+            Err(_) => false,
+        }
+    }
+}
+
+impl Clone for Others {
+    fn clone(&self) -> Others {
+        Others {
+            hir: self.hir.clone(),
+            uses: AtomicU32::new(0),
+            dfa: OnceLock::new(),
+            warm: self.warm,
+        }
+    }
+}
+
+/// An anchored forward lazy DFA reporting every match end (the longest).
+fn build_all_dfa(hir: &Hir) -> Option<dfa::DFA> {
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(20 << 20))
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_from_hir(hir)
+        .ok()?;
+    dfa::DFA::builder()
+        .configure(
+            dfa::DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(2 << 20),
+        )
+        .build_from_nfa(nfa)
+        .ok()
 }
 
 /// The part after the group: its byte sets and length bounds (at most
@@ -120,15 +210,58 @@ impl SuffixGroup {
         let HirKind::Concat(parts) = hir.kind() else {
             return None;
         };
-        let i = parts
-            .iter()
-            .position(|h| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group))?;
-        let HirKind::Capture(cap) = parts[i].kind() else {
+        let is_group =
+            |h: &Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
+        // The group is a part of the top-level concatenation, or a part of
+        // one branch (itself a concatenation, or the group alone) of an
+        // alternation that is.
+        let (prefix, cap, after, others): (Vec<Hir>, &Hir, Vec<Hir>, Option<Hir>) =
+            if let Some(i) = parts.iter().position(is_group) {
+                (
+                    parts[..i].to_vec(),
+                    &parts[i],
+                    parts[i + 1..].to_vec(),
+                    None,
+                )
+            } else {
+                let (i, j, branch) = parts.iter().enumerate().find_map(|(i, p)| {
+                    let HirKind::Alternation(alts) = p.kind() else {
+                        return None;
+                    };
+                    alts.iter().enumerate().find_map(|(j, b)| {
+                        let inner: &[Hir] = match b.kind() {
+                            HirKind::Concat(bs) => bs,
+                            _ => std::slice::from_ref(b),
+                        };
+                        inner.iter().any(is_group).then_some((i, j, inner))
+                    })
+                })?;
+                let HirKind::Alternation(alts) = parts[i].kind() else {
+                    return None;
+                };
+                let k = branch.iter().position(is_group)?;
+                let prefix = parts[..i].iter().chain(&branch[..k]).cloned().collect();
+                let after = branch[k + 1..]
+                    .iter()
+                    .chain(&parts[i + 1..])
+                    .cloned()
+                    .collect();
+                let rest: Vec<Hir> = alts
+                    .iter()
+                    .enumerate()
+                    .filter(|&(n, _)| n != j)
+                    .map(|(_, b)| b.clone())
+                    .collect();
+                let mut o: Vec<Hir> = parts[..i].to_vec();
+                o.push(Hir::alternation(rest));
+                o.extend(parts[i + 1..].iter().cloned());
+                (prefix, &branch[k], after, Some(Hir::concat(o)))
+            };
+        let HirKind::Capture(cap) = cap.kind() else {
             return None;
         };
         let value = &*cap.sub;
-        let prefix = &parts[..i];
-        let after = &parts[i + 1..];
+        let (prefix, after) = (&prefix[..], &after[..]);
         let mut prefix_min = 0usize;
         for p in prefix {
             prefix_min = prefix_min.checked_add(p.properties().minimum_len()?)?;
@@ -168,15 +301,45 @@ impl SuffixGroup {
             min,
             max: value.properties().maximum_len(),
             tail,
+            others: others.map(|hir| Others {
+                hir,
+                uses: AtomicU32::new(0),
+                dfa: OnceLock::new(),
+                warm: Others::WARM,
+            }),
         })
+    }
+
+    /// Test aid: the other branches' DFA is used from the first match on.
+    #[cfg(test)]
+    pub(crate) fn hot(mut self) -> SuffixGroup {
+        if let Some(o) = &mut self.others {
+            o.warm = 0;
+        }
+        self
     }
 
     /// The group's span in the match `s..e` of the whole pattern, if only
     /// one span can be it.
-    pub(crate) fn span(&self, hay: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+    /// `cache` is the caller's for the other branches' DFA (one per thread).
+    pub(crate) fn span(
+        &self,
+        hay: &[u8],
+        s: usize,
+        e: usize,
+        cache: &mut Option<dfa::Cache>,
+    ) -> Option<(usize, usize)> {
         if e > hay.len() || s > e {
             return None;
         }
+        let found = self.unique_span(hay, s, e)?;
+        match &self.others {
+            Some(o) if !o.ruled_out(hay, s, e, cache) => None,
+            _ => Some(found),
+        }
+    }
+
+    fn unique_span(&self, hay: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
         let Some(tail) = &self.tail else {
             return Some((self.start(hay, s, e)?, e));
         };
@@ -360,19 +523,27 @@ mod tests {
     /// engine, and the one from `SuffixGroup` (None: it declined).
     type Pair = (usize, usize);
 
-    fn both(pattern: &str, hay: &[u8]) -> Vec<(Pair, Option<Pair>)> {
+    /// Every match of `pattern` in `hay`: the span of the group named
+    /// `s` (or group 1) from the capture engine (None: the group took no
+    /// part), and the one from `SuffixGroup` (None: it declined).
+    fn both(pattern: &str, hay: &[u8]) -> Vec<(Option<Pair>, Option<Pair>)> {
         let hir = parse(pattern);
         let re = meta::Regex::builder().build_from_hir(&hir).unwrap();
-        let split = SuffixGroup::new(&hir, 1).expect("a suffix group");
+        let group = re
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "s")
+            .unwrap_or(1);
+        let split = SuffixGroup::new(&hir, group).expect("a suffix group").hot();
+        let mut cache = None;
         let mut caps = re.create_captures();
         let mut out = Vec::new();
         let mut at = 0;
         while at <= hay.len() {
             re.search_captures(&regex_automata::Input::new(hay).range(at..), &mut caps);
             let Some(m) = caps.get_match() else { break };
-            let g = caps.get_group(1).expect("the group takes part");
-            let fast = split.span(hay, m.start(), m.end());
-            out.push(((g.start, g.end), fast));
+            let g = caps.get_group(group).map(|g| (g.start, g.end));
+            let fast = split.span(hay, m.start(), m.end(), &mut cache);
+            out.push((g, fast));
             at = m.end().max(m.start() + 1);
         }
         out
@@ -389,7 +560,12 @@ mod tests {
         assert!(!take(r"k=([a-z]+)=xxxxxxxxx"), "a tail too long");
         assert!(!take(r"x?([a-z]+)"), "prefix may be empty");
         assert!(!take(r"key=([a-z]*)"), "group may be empty");
-        assert!(!take(r"(?:a(b)|c)"), "group inside an alternation");
+        assert!(!take(r"(?:a(b)|c)"), "the whole pattern an alternation");
+        assert!(take(r"k=(?:(?:[0-9]+)|x([a-z]+))"), "in a branch");
+        assert!(
+            take(r"k=(?:x([a-z]+)|[0-9]+)\b"),
+            "in a branch, not the last"
+        );
         assert!(!take(r"([a-z]+)"), "no prefix");
     }
 
@@ -407,23 +583,41 @@ mod tests {
                 r"pass(?:word)?[:=]([A-Za-z]{3,8})\b",
                 "password=hunter passwd:abc passxyz",
             ),
+            (
+                r#"key=["']?([^"'\s]{2,})["']?"#,
+                r#"key="abc" key='a"b' key=xyz"#,
+            ),
+            (
+                r"://[a-z]+:([^@\s/]+)@[a-z0-9]",
+                "https://u:p@ss:w0rd@host x://a:b@@c",
+            ),
+            // The branch before the group's, "consume, no finding", wins
+            // whenever it matches the same text.
+            (
+                r"k=(?:([0-9]+|none)|(?P<s>[a-z0-9]+))\b",
+                "k=123 k=none k=abc1 k=nonet",
+            ),
         ];
         for (p, hay) in cases {
             let got = both(p, hay.as_bytes());
             assert!(!got.is_empty(), "{p}");
             for (slow, fast) in got {
                 if let Some(f) = fast {
-                    assert_eq!(f, slow, "{p} on {hay:?}");
+                    assert_eq!(Some(f), slow, "{p} on {hay:?}");
                 }
             }
         }
         // The ambiguous one declines rather than guess.
         assert_eq!(both(r"key=([^\s]{2,})", b"key=ab=cd")[0].1, None);
-        // The plain one answers.
+        // The plain ones answer.
         assert_eq!(
             both(r"token=([a-z0-9]+)", b"x token=abc123 y")[0].1,
             Some((8, 14))
         );
+        assert_eq!(both(r#"key="([^"]+)""#, br#"key="abc""#)[0].1, Some((5, 8)));
+        // In a branch: no answer where the other branch took the match.
+        let got = both(r"k=(?:([0-9]+|none)|(?P<s>[a-z0-9]+))\b", b"k=123 k=abc1");
+        assert_eq!(got, [(None, None), (Some((8, 12)), Some((8, 12)))]);
     }
 
     proptest! {
@@ -440,7 +634,7 @@ mod tests {
                 ]),
                 0..40,
             ),
-            which in 0usize..7,
+            which in 0usize..9,
         ) {
             let p = [
                 r#"(?i:key)[_-]?(?:["']?)[\x20\t]*[:=][\x20\t]*["']?([^\s"']{2,})"#,
@@ -450,11 +644,13 @@ mod tests {
                 r#"(?i:key)[=:]["']?([^\s"]{1,5})["']?"#,
                 r"e[=:]+([a-b=.]+)[.:]{1,2}",
                 r"(?i:k)[ey]*[:=]([^\s]+)\.?(?:ab|b)?\b",
+                r"(?i:key)[:=](?:(ab|a)\b|(?P<s>[a-b1=]+))",
+                r"k[ey]*[=:](?:'(?P<s>[^']+)'|([a-b]+)|1)",
             ][which];
             let hay = pieces.concat();
             for (slow, fast) in both(p, hay.as_bytes()) {
                 if let Some(f) = fast {
-                    prop_assert_eq!(f, slow);
+                    prop_assert_eq!(Some(f), slow);
                 }
             }
         }
