@@ -17,7 +17,7 @@ use crate::validate::{self, Validator};
 use crate::Error;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
-use regex_automata::Span;
+use regex_automata::{Match, Span};
 
 use crate::split::SuffixGroup;
 use regex_automata::Input;
@@ -1080,7 +1080,23 @@ impl RuleDb {
         loop {
             // Group 0 needs no capture engine: the DFAs find the span. Nor
             // does a group that ends the pattern, when its start is plain.
-            let (m, sp) = if *group == 0 || suffix.is_some() {
+            // A suffix group that needs nothing but its end is taken from
+            // the forward search alone, with the search start as a lower
+            // bound for the match start (no reverse search).
+            let quick = match suffix {
+                Some(sg) if !sg.needs_start() && rule.deny_key.is_none() => {
+                    let Some(hm) = re.search_half_with(cache, &input) else {
+                        break;
+                    };
+                    let e = hm.offset();
+                    sg.unique_span(hay, input.start(), e).map(|sp| (e, sp))
+                }
+                _ => None,
+            };
+            let (m, sp) = if let Some((e, (g, h))) = quick {
+                // Only the end of `m` is used below (no `deny_key`).
+                (Match::must(0, g..e), Some(Span::from(g..h)))
+            } else if *group == 0 || suffix.is_some() {
                 let Some(m) = re.search_with(cache, &input) else {
                     break;
                 };
@@ -1499,6 +1515,11 @@ examples = ["access_token=abcdefgh12"]
                         c.re.search_captures(&Input::new(hay).range(at..), &mut caps);
                         let Some(m) = caps.get_match() else { break };
                         let g = caps.get_group(c.group).map(|g| (g.start, g.end));
+                        if !sg.needs_start() {
+                            if let Some(q) = sg.unique_span(hay, at, m.end()) {
+                                assert_eq!(Some(q), g, "{} on {:?} from {at}", spec.id, text);
+                            }
+                        }
                         match sg.span(hay, m.start(), m.end(), &mut cache) {
                             Some(s) => {
                                 assert_eq!(Some(s), g, "{} on {:?}", spec.id, text);

@@ -339,7 +339,20 @@ impl SuffixGroup {
         }
     }
 
-    fn unique_span(&self, hay: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+    /// True if [`span`](Self::span) needs the match's start (to check the
+    /// other branches there); else [`unique_span`](Self::unique_span) can
+    /// do with a lower bound for it.
+    pub(crate) fn needs_start(&self) -> bool {
+        self.others.is_some()
+    }
+
+    /// The group's span by its byte sets alone, for a match that ends at
+    /// `e` and starts at `s` or later: a lower bound for the start only
+    /// widens the candidates, so a unique answer is still the right one.
+    pub(crate) fn unique_span(&self, hay: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+        if e > hay.len() || s > e {
+            return None;
+        }
         let Some(tail) = &self.tail else {
             return Some((self.start(hay, s, e)?, e));
         };
@@ -543,6 +556,15 @@ mod tests {
             let Some(m) = caps.get_match() else { break };
             let g = caps.get_group(group).map(|g| (g.start, g.end));
             let fast = split.span(hay, m.start(), m.end(), &mut cache);
+            // With only a lower bound for the start (the search start, as
+            // the scan does, or 0), an answer is still the capture engine's.
+            if !split.needs_start() {
+                for lo in [at, 0] {
+                    if let Some(q) = split.unique_span(hay, lo, m.end()) {
+                        assert_eq!(Some(q), g, "{pattern} on {hay:?} from {lo}");
+                    }
+                }
+            }
             out.push((g, fast));
             at = m.end().max(m.start() + 1);
         }
