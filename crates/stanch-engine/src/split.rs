@@ -23,13 +23,18 @@
 //! capture engine. A short tail after the group (a closing quote) is
 //! handled the same way, each end it allows in turn.
 //!
-//! Many context rules put the group in the last branch of an alternation
-//! whose other branches consume a value without a finding
+//! Many context rules put the group in a branch of an alternation whose
+//! other branches consume a value without a finding
 //! (`(?:(DENIED)|(?P<secret>…))`). There the shortcut also needs the match
 //! to have gone through the group's branch: it holds when the pattern with
 //! that branch taken out cannot match the same span, which an anchored DFA
-//! with all-matches semantics tells (built once the rule is hot). (No crate offers this: regex-automata's capture engines
-//! all run the NFA.)
+//! with all-matches semantics tells (built once the rule is hot).
+//!
+//! Without branches to rule out, the match's start is not needed either: a
+//! lower bound for it (where the search started) only widens the
+//! candidates, so the scan skips the reverse search ([`SuffixGroup::unique_span`]).
+//!
+//! (No crate offers this: regex-automata's capture engines all run the NFA.)
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
