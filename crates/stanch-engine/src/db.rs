@@ -170,8 +170,49 @@ impl Partial {
 /// and its lazy DFA built once, not once per rule.
 #[derive(Debug)]
 struct Deny {
-    re: Arc<LazyRegex>,
+    re: Arc<LazyDfa>,
     slot: usize,
+}
+
+/// A deny regex, compiled on first use. It is only ever searched anchored,
+/// for its earliest match, so a forward lazy DFA is all it needs: no
+/// reverse automaton and no capture engine, which halves the compile of
+/// these long patterns and skips the full regex's per-search dispatch.
+#[derive(Debug)]
+struct LazyDfa {
+    pattern: String,
+    dfa: OnceLock<Result<regex_automata::hybrid::dfa::DFA, String>>,
+}
+
+impl LazyDfa {
+    fn new(pattern: &str) -> LazyDfa {
+        LazyDfa {
+            pattern: pattern.to_string(),
+            dfa: OnceLock::new(),
+        }
+    }
+
+    fn force(&self) -> Result<&regex_automata::hybrid::dfa::DFA, String> {
+        self.dfa
+            .get_or_init(|| {
+                use regex_automata::nfa::thompson;
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .utf8(false)
+                            .nfa_size_limit(Some(20 << 20))
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build_from_hir(&parse(&self.pattern)?)
+                    .map_err(|e| e.to_string())?;
+                regex_automata::hybrid::dfa::DFA::builder()
+                    .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(2 << 20))
+                    .build_from_nfa(nfa)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
 }
 
 #[derive(Debug)]
@@ -277,7 +318,7 @@ pub struct Scratch {
     /// Caches of the rules' other-branches DFAs (see [`crate::split`]).
     others_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     /// Caches of the `deny_value` and `deny_key` regexes, by [`Deny::slot`].
-    deny_caches: Vec<Option<meta::Cache>>,
+    deny_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
     found: Vec<Finding>,
@@ -399,7 +440,7 @@ impl RuleDb {
         let mut problems = Vec::new();
         let mut rules = Vec::with_capacity(specs.len());
         let mut by_id = HashMap::new();
-        let mut denies: HashMap<String, (Arc<LazyRegex>, usize)> = HashMap::new();
+        let mut denies: HashMap<String, (Arc<LazyDfa>, usize)> = HashMap::new();
         for spec in specs {
             let mut p = Vec::new();
             spec.lint(&mut p);
@@ -437,13 +478,12 @@ impl RuleDb {
                 .collect();
             let mut deny = |field: &str, pat: &str| {
                 let slots = denies.len();
-                let (re, slot) = denies.entry(pat.to_string()).or_insert_with(|| {
-                    let lazy = LazyRegex::new(pat, Some(&SecretGroup::Index(0)));
-                    (Arc::new(lazy), slots)
-                });
+                let (re, slot) = denies
+                    .entry(pat.to_string())
+                    .or_insert_with(|| (Arc::new(LazyDfa::new(pat)), slots));
                 // Each user rule with a bad pattern is named, shared or not.
                 if !spec.builtin {
-                    if let Err((_, e)) = re.force() {
+                    if let Err(e) = re.force() {
                         p.push((field.into(), e));
                     }
                 }
@@ -628,7 +668,7 @@ impl RuleDb {
             }
             for (field, d) in [("deny_value", &r.deny_value), ("deny_key", &r.deny_key)] {
                 if let Some(d) = d {
-                    results.push(d.re.force().map(|_| ()).map_err(|(_, e)| (field, e)));
+                    results.push(d.re.force().map(|_| ()).map_err(|e| (field, e)));
                 }
             }
             for (field, reason) in results.into_iter().filter_map(Result::err) {
@@ -1160,20 +1200,21 @@ impl RuleDb {
 /// still see past it, as the rule's own regex does).
 fn denied(
     deny: Option<&Deny>,
-    caches: &mut [Option<meta::Cache>],
+    caches: &mut [Option<regex_automata::hybrid::dfa::Cache>],
     hay: &[u8],
     at: usize,
     we: usize,
 ) -> bool {
-    let Some((deny, (re, _))) = deny.and_then(|d| Some((d, d.re.get()?))) else {
+    let Some((deny, dfa)) = deny.and_then(|d| Some((d, d.re.force().ok()?))) else {
         return false;
     };
-    let cache = caches[deny.slot].get_or_insert_with(|| re.create_cache());
+    let cache = caches[deny.slot].get_or_insert_with(|| dfa.create_cache());
     let input = Input::new(hay)
         .span(at..we.max(at))
         .anchored(regex_automata::Anchored::Yes)
         .earliest(true);
-    re.search_half_with(cache, &input).is_some()
+    // An error (the DFA gave up) denies nothing: the value is reported.
+    matches!(dfa.try_search_fwd(cache, &input), Ok(Some(_)))
 }
 
 /// Word boundaries a rule asks for around one keyword: written `\b` at
