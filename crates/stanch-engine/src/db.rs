@@ -86,13 +86,7 @@ impl Partial {
     /// later lines can follow a keyword seen long before, as the `data:`
     /// lines of a kubectl secret do) or the DFA cannot be built.
     fn build(spec: &RuleSpec) -> Option<Partial> {
-        let pattern = spec.pattern.as_deref()?;
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .ok()?;
+        let hir = parse(spec.pattern.as_deref()?).ok()?;
         let kws: Vec<String> = spec
             .keywords
             .iter()
@@ -101,20 +95,7 @@ impl Partial {
         if !crate::gitleaks::keywords_cover(&hir, &kws) {
             return None;
         }
-        let dfa = regex_automata::hybrid::dfa::DFA::builder()
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .unicode(false)
-                    .utf8(false),
-            )
-            .thompson(
-                regex_automata::nfa::thompson::Config::new()
-                    .utf8(false)
-                    .nfa_size_limit(Some(20 << 20)),
-            )
-            .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(2 << 20))
-            .build(pattern)
-            .ok()?;
+        let dfa = forward_dfa(&hir, regex_automata::MatchKind::LeftmostFirst).ok()?;
         Some(Partial { dfa })
     }
 
@@ -195,20 +176,10 @@ impl LazyDfa {
     fn force(&self) -> Result<&regex_automata::hybrid::dfa::DFA, String> {
         self.dfa
             .get_or_init(|| {
-                use regex_automata::nfa::thompson;
-                let nfa = thompson::Compiler::new()
-                    .configure(
-                        thompson::Config::new()
-                            .utf8(false)
-                            .nfa_size_limit(Some(20 << 20))
-                            .which_captures(thompson::WhichCaptures::None),
-                    )
-                    .build_from_hir(&parse(&self.pattern)?)
-                    .map_err(|e| e.to_string())?;
-                regex_automata::hybrid::dfa::DFA::builder()
-                    .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(2 << 20))
-                    .build_from_nfa(nfa)
-                    .map_err(|e| e.to_string())
+                forward_dfa(
+                    &parse(&self.pattern)?,
+                    regex_automata::MatchKind::LeftmostFirst,
+                )
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -416,6 +387,30 @@ fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
         .utf8(false)
         .build()
         .parse(pattern)
+        .map_err(|e| e.to_string())
+}
+
+/// A forward lazy DFA of a parsed pattern, with the rule regexes' limits:
+/// for the searches that need no start and no groups (deny regexes, the
+/// multiline rules' [`Partial`], the capture shortcut's other branches).
+pub(crate) fn forward_dfa(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_automata::MatchKind,
+) -> Result<regex_automata::hybrid::dfa::DFA, String> {
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(20 << 20))
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())?;
+    DFA::builder()
+        .configure(DFA::config().match_kind(kind).cache_capacity(2 << 20))
+        .build_from_nfa(nfa)
         .map_err(|e| e.to_string())
 }
 
@@ -1118,8 +1113,6 @@ impl RuleDb {
         let cache = scratch.caches[ri as usize].get_or_insert_with(|| re.create_cache());
         let mut input = Input::new(hay).span(ws..we);
         loop {
-            // Group 0 needs no capture engine: the DFAs find the span. Nor
-            // does a group that ends the pattern, when its start is plain.
             // A suffix group that needs nothing but its end is taken from
             // the forward search alone, with the search start as a lower
             // bound for the match start (no reverse search).
@@ -1137,6 +1130,8 @@ impl RuleDb {
                 // Only the end of `m` is used below (no `deny_key`).
                 (Match::must(0, g..e), Some(Span::from(g..h)))
             } else if *group == 0 || suffix.is_some() {
+                // Group 0 needs no capture engine: the DFAs find the span.
+                // Nor does a suffix group, when one start alone fits.
                 let Some(m) = re.search_with(cache, &input) else {
                     break;
                 };

@@ -40,7 +40,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa;
-use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -144,7 +143,8 @@ impl Others {
                 if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
                     return false;
                 }
-                self.dfa.get_or_init(|| build_all_dfa(&self.hir))
+                self.dfa
+                    .get_or_init(|| crate::db::forward_dfa(&self.hir, MatchKind::All).ok())
             }
         };
         let Some(dfa) = dfa else { return false };
@@ -169,27 +169,6 @@ impl Clone for Others {
             warm: self.warm,
         }
     }
-}
-
-/// An anchored forward lazy DFA reporting every match end (the longest).
-fn build_all_dfa(hir: &Hir) -> Option<dfa::DFA> {
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .nfa_size_limit(Some(20 << 20))
-                .which_captures(thompson::WhichCaptures::None),
-        )
-        .build_from_hir(hir)
-        .ok()?;
-    dfa::DFA::builder()
-        .configure(
-            dfa::DFA::config()
-                .match_kind(MatchKind::All)
-                .cache_capacity(2 << 20),
-        )
-        .build_from_nfa(nfa)
-        .ok()
 }
 
 /// The part after the group: its byte sets and length bounds (at most
@@ -287,8 +266,8 @@ impl SuffixGroup {
                 return None;
             }
             Some(Tail {
-                first: first_of_concat(after),
-                last: last_of_concat(after),
+                first: edge_of_concat(after, End::First),
+                last: edge_of_concat(after, End::Last),
                 body: after
                     .iter()
                     .map(body)
@@ -298,9 +277,9 @@ impl SuffixGroup {
             })
         };
         Some(SuffixGroup {
-            last: last_of_concat(prefix),
-            first: first(value),
-            value_last: last(value),
+            last: edge_of_concat(prefix, End::Last),
+            first: edge(value, End::First),
+            value_last: edge(value, End::Last),
             body: body(value),
             prefix_min,
             min,
@@ -334,9 +313,6 @@ impl SuffixGroup {
         e: usize,
         cache: &mut Option<dfa::Cache>,
     ) -> Option<(usize, usize)> {
-        if e > hay.len() || s > e {
-            return None;
-        }
         let found = self.unique_span(hay, s, e)?;
         match &self.others {
             Some(o) if !o.ruled_out(hay, s, e, cache) => None,
@@ -359,7 +335,10 @@ impl SuffixGroup {
             return None;
         }
         let Some(tail) = &self.tail else {
-            return Some((self.start(hay, s, e)?, e));
+            return match self.starts(hay, s, e) {
+                Starts::One(g) => Some((g, e)),
+                _ => None,
+            };
         };
         let mut found = None;
         for h in e.saturating_sub(tail.max)..=e - tail.min.min(e) {
@@ -380,14 +359,6 @@ impl SuffixGroup {
             }
         }
         found
-    }
-
-    /// The group's start when it ends at `e` (no tail).
-    fn start(&self, hay: &[u8], s: usize, e: usize) -> Option<usize> {
-        match self.starts(hay, s, e) {
-            Starts::One(g) => Some(g),
-            _ => None,
-        }
     }
 
     /// The positions that can start the group if it ends at `h`.
@@ -434,69 +405,55 @@ fn nullable(h: &Hir) -> bool {
     h.properties().minimum_len() == Some(0)
 }
 
-/// Bytes a non-empty match of `h` can end with (a superset).
-fn last(h: &Hir) -> ByteSet {
+/// Which end of a match [`edge`] looks at.
+#[derive(Clone, Copy)]
+enum End {
+    First,
+    Last,
+}
+
+/// Bytes a non-empty match of `h` can start (`First`) or end (`Last`)
+/// with (a superset).
+fn edge(h: &Hir, end: End) -> ByteSet {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
         HirKind::Literal(l) => {
             let mut s = ByteSet::default();
-            if let Some(&b) = l.0.last() {
+            let b = match end {
+                End::First => l.0.first(),
+                End::Last => l.0.last(),
+            };
+            if let Some(&b) = b {
                 s.insert(b);
             }
             s
         }
         HirKind::Class(c) => ByteSet::of_class(c),
         HirKind::Repetition(r) if r.max == Some(0) => ByteSet::default(),
-        HirKind::Repetition(r) => last(&r.sub),
-        HirKind::Capture(c) => last(&c.sub),
-        HirKind::Concat(parts) => last_of_concat(parts),
+        HirKind::Repetition(r) => edge(&r.sub, end),
+        HirKind::Capture(c) => edge(&c.sub, end),
+        HirKind::Concat(parts) => edge_of_concat(parts, end),
         HirKind::Alternation(alts) => alts
             .iter()
-            .map(last)
+            .map(|a| edge(a, end))
             .fold(ByteSet::default(), ByteSet::union),
     }
 }
 
-fn last_of_concat(parts: &[Hir]) -> ByteSet {
+/// [`edge`] of the concatenation of `parts`: the parts from that end up to
+/// the first one that cannot match empty.
+fn edge_of_concat(parts: &[Hir], end: End) -> ByteSet {
     let mut s = ByteSet::default();
-    for p in parts.iter().rev() {
-        s = s.union(last(p));
-        if !nullable(p) {
-            break;
+    let mut step = |p: &Hir| {
+        s = s.union(edge(p, end));
+        nullable(p)
+    };
+    match end {
+        End::First => {
+            let _ = parts.iter().all(&mut step);
         }
-    }
-    s
-}
-
-/// Bytes a non-empty match of `h` can start with (a superset).
-fn first(h: &Hir) -> ByteSet {
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
-        HirKind::Literal(l) => {
-            let mut s = ByteSet::default();
-            if let Some(&b) = l.0.first() {
-                s.insert(b);
-            }
-            s
-        }
-        HirKind::Class(c) => ByteSet::of_class(c),
-        HirKind::Repetition(r) if r.max == Some(0) => ByteSet::default(),
-        HirKind::Repetition(r) => first(&r.sub),
-        HirKind::Capture(c) => first(&c.sub),
-        HirKind::Concat(parts) => first_of_concat(parts),
-        HirKind::Alternation(alts) => alts
-            .iter()
-            .map(first)
-            .fold(ByteSet::default(), ByteSet::union),
-    }
-}
-
-fn first_of_concat(parts: &[Hir]) -> ByteSet {
-    let mut s = ByteSet::default();
-    for p in parts {
-        s = s.union(first(p));
-        if !nullable(p) {
-            break;
+        End::Last => {
+            let _ = parts.iter().rev().all(&mut step);
         }
     }
     s
