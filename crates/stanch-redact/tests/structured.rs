@@ -323,8 +323,10 @@ proptest! {
         prop_assert!(!out.contains("aBcDeFgHiJkLmNoPqRsTuVwXyZ"));
     }
 
+    // Vowels and spaces only: no context word (`ssn`, `tel`, `phone` …) can
+    // turn the number into a finding (`"ssn"` and 100010001 did).
     #[test]
-    fn documents_without_findings_come_back_byte_identical(v in "[a-z ]{0,20}", n in any::<i32>()) {
+    fn documents_without_findings_come_back_byte_identical(v in "[aeiou ]{0,20}", n in any::<i32>()) {
         let doc = format!("{{ \"msg\" : \"{v}\",\n  \"n\":{n} , \"arr\":[ true,null ] }}");
         prop_assert_eq!(redact(&doc), doc);
     }
