@@ -66,6 +66,9 @@ pub struct Rule {
     stopwords: Vec<Vec<u8>>,
     deny_value: Option<Deny>,
     deny_key: Option<Deny>,
+    /// `at_keyword`: same machinery as the deny regexes (anchored, shared,
+    /// one cache slot per distinct regex).
+    at_keyword: Option<Deny>,
     /// Multiline rules only: see [`Partial`].
     partial: OnceLock<Option<Partial>>,
 }
@@ -145,10 +148,11 @@ impl Partial {
     }
 }
 
-/// A `deny_value` or `deny_key` regex. Rules that share one (the
-/// assignment rules' long lists of non-secret values) share its compiled
-/// regex and, through `slot`, its cache in each [`Scratch`]: it is compiled
-/// and its lazy DFA built once, not once per rule.
+/// A `deny_value`, `deny_key` or `at_keyword` regex: always searched
+/// anchored. Rules that share one (the assignment rules' long lists of
+/// non-secret values) share its compiled regex and, through `slot`, its
+/// cache in each [`Scratch`]: it is compiled and its lazy DFA built once,
+/// not once per rule.
 #[derive(Debug)]
 struct Deny {
     re: Arc<LazyDfa>,
@@ -489,6 +493,7 @@ impl RuleDb {
             };
             let deny_value = spec.deny_value.as_deref().map(|d| deny("deny_value", d));
             let deny_key = spec.deny_key.as_deref().map(|d| deny("deny_key", d));
+            let at_keyword = spec.at_keyword.as_deref().map(|d| deny("at_keyword", d));
             let stopwords = spec
                 .allow_stopwords
                 .iter()
@@ -505,6 +510,7 @@ impl RuleDb {
                         stopwords,
                         deny_value,
                         deny_key,
+                        at_keyword,
                         partial: OnceLock::new(),
                     });
                     continue;
@@ -661,7 +667,11 @@ impl RuleDb {
             for a in &r.allow {
                 results.push(a.force().map(|_| ()).map_err(|(_, e)| ("allow_regexes", e)));
             }
-            for (field, d) in [("deny_value", &r.deny_value), ("deny_key", &r.deny_key)] {
+            for (field, d) in [
+                ("deny_value", &r.deny_value),
+                ("deny_key", &r.deny_key),
+                ("at_keyword", &r.at_keyword),
+            ] {
                 if let Some(d) = d {
                     results.push(d.re.force().map(|_| ()).map_err(|e| (field, e)));
                 }
@@ -864,11 +874,16 @@ impl RuleDb {
     }
 
     fn collect(&self, hay: &[u8], scratch: &mut Scratch) {
-        self.collect_timed(hay, scratch);
+        // Untimed: callers scanning many small strings (JSON documents) would
+        // pay for the clock reads.
+        self.reset(scratch);
+        self.collect_rules(hay, scratch);
+        self.collect_finders(hay, scratch);
+        self.collect_extensions(hay, scratch);
     }
 
     /// [`collect`](Self::collect), returning the time spent in the keyword
-    /// rules and in the extensions.
+    /// rules and in the extensions (parallel scans choose their split by it).
     fn collect_timed(&self, hay: &[u8], scratch: &mut Scratch) -> [u64; 2] {
         self.reset(scratch);
         let t = Instant::now();
@@ -950,15 +965,22 @@ impl RuleDb {
         let inner = &*self.inner;
         if let Some(pre) = &inner.prefilter {
             let (windows, truncated) = (&mut scratch.windows, &mut scratch.truncated);
+            let caches = &mut scratch.deny_caches;
             let min = self.min_severity;
             pre.for_each(hay, |k, ks, ke| {
                 for &(ri, bounds) in &inner.kw_rules[k] {
                     if !bounds.hold(hay, ks, ke) {
                         continue;
                     }
-                    let spec = &inner.rules[ri as usize].spec;
+                    let rule = &inner.rules[ri as usize];
+                    let spec = &rule.spec;
                     if spec.severity < min {
                         continue;
+                    }
+                    if let Some(at) = &rule.at_keyword {
+                        if !may_match_at(at, caches, hay, ks, spec.max_len()) {
+                            continue;
+                        }
                     }
                     let (ws, we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
                     windows.push((ri, ws, we));
@@ -1210,6 +1232,41 @@ fn denied(
         .earliest(true);
     // An error (the DFA gave up) denies nothing: the value is reported.
     matches!(dfa.try_search_fwd(cache, &input), Ok(Some(_)))
+}
+
+/// False only if the `at_keyword` regex cannot match anchored at `at`: its
+/// DFA dies before a match. Running out of input first (more may come), a
+/// DFA error, or `max_len` bytes with no answer (which bounds the work per
+/// hit) is a yes: the window opens.
+fn may_match_at(
+    re: &Deny,
+    caches: &mut [Option<regex_automata::hybrid::dfa::Cache>],
+    hay: &[u8],
+    at: usize,
+    max_len: usize,
+) -> bool {
+    let Ok(dfa) = re.re.force() else {
+        return true;
+    };
+    let cache = caches[re.slot].get_or_insert_with(|| dfa.create_cache());
+    let input = Input::new(hay)
+        .span(at..hay.len())
+        .anchored(regex_automata::Anchored::Yes);
+    let Ok(mut sid) = dfa.start_state_forward(cache, &input) else {
+        return true;
+    };
+    for &b in &hay[at..hay.len().min(at.saturating_add(max_len))] {
+        sid = match dfa.next_state(cache, sid, b) {
+            Ok(s) => s,
+            Err(_) => return true,
+        };
+        if sid.is_tagged() {
+            // Match (entered one byte after the match ends), dead, quit:
+            // only dead is a no.
+            return !sid.is_dead();
+        }
+    }
+    true
 }
 
 /// Word boundaries a rule asks for around one keyword: written `\b` at
@@ -1491,6 +1548,124 @@ examples = ["access_token=abcdefgh12"]
         out.iter()
             .map(|f| text[f.start..f.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn at_keyword_gates_windows_and_opens_them_when_it_cannot_tell() {
+        let db = |at: &str, max_len: u32| {
+            let specs = crate::pack::parse_rule_file(
+                "t.toml",
+                &format!(
+                    r#"
+[[rules]]
+id = "t-at"
+name = "test"
+category = "secret"
+severity = "high"
+keywords = ["zqv"]
+pattern = '(?i:zqv)(?:=x)?'
+max_len = {max_len}
+{at}
+examples = ["zqv=x"]
+"#
+                ),
+            )
+            .unwrap();
+            RuleDb::new(specs).unwrap()
+        };
+        let plain = db("", 64);
+        let gated = db("at_keyword = '(?i:zqv)=x'", 64);
+        let text = "zqv y\nZQV=xyz";
+        assert_eq!(spans(&plain, text), ["zqv", "ZQV=x"]);
+        // The first hit is followed by ` `: the regex dies there, so no
+        // window opens on that line although the pattern matches `zqv`.
+        // (A window spans its hit's line: another hit on the same line
+        // would still have it searched.)
+        assert_eq!(spans(&gated, text), ["ZQV=x"]);
+        // The input ends before the regex can tell (a streamed chunk cut
+        // after the keyword, or `=` with the `x` still to come): the
+        // window opens.
+        assert_eq!(spans(&gated, "a zqv"), ["zqv"]);
+        assert_eq!(spans(&gated, "a zqv="), ["zqv"]);
+        assert_eq!(spans(&gated, "a zqv=y"), Vec::<String>::new());
+        // `max_len` bytes without an answer: the window opens.
+        let long = db("at_keyword = '(?i:zqv) *=x'", 8);
+        assert_eq!(spans(&long, "zqv     !"), ["zqv"]);
+        assert_eq!(spans(&long, "zqv    !"), Vec::<String>::new());
+    }
+
+    /// `at_keyword` only skips work: on every built-in rule that has one,
+    /// findings are those of the same rule without it, on its examples and
+    /// negatives, in context, and with every byte deleted, doubled or
+    /// replaced by a separator, quote or line end (texts near the edge of
+    /// what the pattern accepts).
+    #[test]
+    fn at_keyword_never_changes_a_built_in_rules_findings() {
+        let mut rules = 0;
+        for spec in crate::pack::builtin_specs().unwrap() {
+            if spec.at_keyword.is_none() {
+                continue;
+            }
+            rules += 1;
+            let gated = RuleDb::new(vec![spec.clone()]).unwrap();
+            let plain = RuleDb::new(vec![RuleSpec {
+                at_keyword: None,
+                ..spec.clone()
+            }])
+            .unwrap();
+            let (mut sg, mut sp) = (gated.scratch(), plain.scratch());
+            let (mut fg, mut fp) = (Vec::new(), Vec::new());
+            let mut check = |hay: &[u8]| {
+                gated.scan_all(hay, &mut sg, &mut fg);
+                plain.scan_all(hay, &mut sp, &mut fp);
+                assert_eq!(fg, fp, "{} on {:?}", spec.id, String::from_utf8_lossy(hay));
+            };
+            for text in spec.examples.iter().chain(&spec.negatives) {
+                for hay in [text.clone(), format!("x {text}\n{text}; \"{text}\"")] {
+                    let hay = hay.as_bytes();
+                    check(hay);
+                    for i in 0..hay.len() {
+                        let mut v = hay.to_vec();
+                        v.remove(i);
+                        check(&v);
+                        v.insert(i, hay[i]);
+                        v.insert(i, hay[i]);
+                        check(&v);
+                        for b in [b' ', b'=', b'"', b'\n'] {
+                            let mut v = hay.to_vec();
+                            v[i] = b;
+                            check(&v);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(rules >= 20, "{rules} rules have at_keyword");
+    }
+
+    #[test]
+    fn at_keyword_problems_name_the_field() {
+        let err = deny_db("at_keyword = '(unclosed'").unwrap_err().to_string();
+        assert!(err.contains("at_keyword"), "{err}");
+        let specs = crate::pack::parse_rule_file(
+            "t.toml",
+            r#"
+[[rules]]
+id = "t-finder"
+name = "test"
+category = "pii"
+severity = "low"
+finder = "email"
+at_keyword = '='
+examples = ["a@example.com"]
+"#,
+        )
+        .unwrap();
+        let err = RuleDb::new(specs).unwrap_err().to_string();
+        assert!(
+            err.contains("at_keyword") && err.contains("needs `keywords`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -908,6 +908,7 @@ impl<'n> Converter<'n> {
             secret_group: Some(SecretGroup::Index(group)),
             deny_value: None,
             deny_key: None,
+            at_keyword: None,
             finder: None,
             validator: None,
             min_entropy,

@@ -106,6 +106,16 @@ pub struct RuleSpec {
     /// touch the keyword on that side for the hit to count.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Regex tried anchored at each keyword hit (its first byte): when it
+    /// cannot match there, the hit opens no window, and the rule's regex
+    /// does not run for it. It states what every match holds from one of
+    /// its keywords on: for `session_id = …`, the keyword, the rest of the
+    /// key and a separator. It must allow everything the pattern allows
+    /// there (`rules check` catches an example it would lose). A check that
+    /// reaches the end of the input (or of a streamed chunk), or `max_len`
+    /// bytes, before it can tell, opens the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_keyword: Option<String>,
     /// Regex (Rust `regex` syntax, bytes, Unicode off unless `(?u)`).
     #[serde(default)]
     pub pattern: Option<String>,
@@ -250,6 +260,12 @@ impl RuleSpec {
             p(
                 "keywords",
                 "a pattern rule needs at least one keyword for the prefilter".into(),
+            );
+        }
+        if self.at_keyword.is_some() && self.keywords.is_empty() {
+            p(
+                "at_keyword",
+                "needs `keywords`: it is tried at each keyword hit".into(),
             );
         }
         for k in &self.keywords {
