@@ -4,7 +4,10 @@
 //! - `jsonl`: one document per line, in memory one line at a time (a line
 //!   longer than [`MAX_LINE`] is redacted as text, streamed). A line that is
 //!   not JSON is redacted as text, and counted in a warning: nothing is
-//!   passed through unscanned.
+//!   passed through unscanned. Consecutive such lines (a mixed log: JSON
+//!   records between plain lines and tracebacks) are redacted together, up
+//!   to [`TEXT_RUN`] bytes: one scan instead of one per line, and a secret
+//!   that spans lines (a PEM block) is seen whole.
 //! - `json`: one document, read whole (at most [`MAX_DOC`]; a larger or
 //!   invalid one is redacted as text, with a warning).
 //! - `auto`: `.json` / `.jsonl` / `.ndjson` file names decide; otherwise an
@@ -19,11 +22,13 @@ use stanch_redact::structured::{JsonRedactor, JsonScratch};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::Redactor;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Cursor, Read, Write};
+use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::Path;
 
 /// Longest JSON line held in memory.
 pub const MAX_LINE: usize = 64 << 20;
+/// Non-JSON lines of a JSON Lines input held to be redacted together.
+pub const TEXT_RUN: usize = 256 << 10;
 /// Largest JSON document held in memory.
 pub const MAX_DOC: usize = 256 << 20;
 
@@ -94,10 +99,10 @@ pub type TextPath<'t> =
 
 /// Redacts JSON lines from `reader`. `text` redacts a reader as text (the
 /// caller's streaming text path), for lines too long to hold.
-pub fn redact_jsonl(
+pub fn redact_jsonl<R: Read>(
     redactor: &Redactor,
     jr: &JsonRedactor<'_>,
-    reader: &mut dyn BufRead,
+    reader: &mut BufReader<R>,
     out: &mut (dyn Write + Send),
     report: &mut Report<'_>,
     text: &mut TextPath<'_>,
@@ -109,6 +114,8 @@ pub fn redact_jsonl(
     let mut lineno: u64 = 0;
     let mut invalid: u64 = 0;
     let mut first_invalid = None;
+    // Non-JSON lines not yet redacted, and the number of the first.
+    let mut run = TextRun::default();
     loop {
         line.clear();
         let n = reader.take(MAX_LINE as u64).read_until(b'\n', &mut line)?;
@@ -117,6 +124,7 @@ pub fn redact_jsonl(
         }
         lineno += 1;
         if n == MAX_LINE && !line.ends_with(b"\n") {
+            run.flush(redactor, &mut js, &mut findings, out, report, true)?;
             eprintln!(
                 "stanch: warning: {}:{lineno}: line longer than {} MiB, redacted as text",
                 report.name,
@@ -142,12 +150,17 @@ pub fn redact_jsonl(
             _ => (&b""[..], body),
         };
         if body.iter().all(u8::is_ascii_whitespace) {
-            out.write_all(&line)?;
+            if run.text.is_empty() {
+                out.write_all(&line)?;
+            } else {
+                run.push(lineno, &line);
+            }
             continue;
         }
         buf.clear();
         match jr.redact(body, &mut js, &mut buf, None) {
             Ok(()) => {
+                run.flush(redactor, &mut js, &mut findings, out, report, true)?;
                 if js.seen().iter().any(|s| Some(s.rule) == report.canary) {
                     report.canary_at(lineno);
                 }
@@ -163,21 +176,21 @@ pub fn redact_jsonl(
             Err(e) => {
                 invalid += 1;
                 first_invalid.get_or_insert((lineno, e));
-                let red = redactor.redact(&line, js.engine(), &mut findings);
-                if findings.iter().any(|f| Some(f.rule) == report.canary) {
-                    report.canary_at(lineno);
+                run.push(lineno, &line);
+                if run.text.len() >= TEXT_RUN {
+                    run.flush(redactor, &mut js, &mut findings, out, report, false)?;
                 }
-                for f in findings.iter().filter(|f| redactor.applies(f)) {
-                    report.count(redactor, f.rule);
-                }
-                out.write_all(&red)?;
             }
         }
-        if reader.fill_buf().map_or(true, |b| b.is_empty()) {
-            // Nothing more is waiting: hand the lines on now (live logs).
+        if reader.buffer().is_empty() {
+            // The next read may wait for input (a live pipe): hand the
+            // lines on first. (Asking the reader whether more is waiting
+            // would wait for it.)
+            run.flush(redactor, &mut js, &mut findings, out, report, false)?;
             out.flush()?;
         }
     }
+    run.flush(redactor, &mut js, &mut findings, out, report, true)?;
     if let Some((l, e)) = first_invalid {
         eprintln!(
             "stanch: warning: {}: {invalid} line(s) were not valid JSON and were redacted as text (first: line {l}, {e})",
@@ -185,6 +198,93 @@ pub fn redact_jsonl(
         );
     }
     Ok(())
+}
+
+/// Consecutive lines of a JSON Lines input that are not JSON, redacted
+/// together as text.
+#[derive(Default)]
+struct TextRun {
+    text: Vec<u8>,
+    first_line: u64,
+}
+
+impl TextRun {
+    fn push(&mut self, lineno: u64, line: &[u8]) {
+        if self.text.is_empty() {
+            self.first_line = lineno;
+        }
+        self.text.extend_from_slice(line);
+    }
+
+    /// Redacts the held lines and writes them out. Unless `all` (the run
+    /// has ended: a JSON line or the end of the input follows), lines from
+    /// where a multiline match (a PEM block) may still be incomplete stay
+    /// held for more input, as the text path holds them.
+    fn flush(
+        &mut self,
+        redactor: &Redactor,
+        js: &mut JsonScratch,
+        findings: &mut Vec<Finding>,
+        out: &mut (dyn Write + Send),
+        report: &mut Report<'_>,
+        all: bool,
+    ) -> Result<()> {
+        if self.text.is_empty() {
+            return Ok(());
+        }
+        redactor.db().scan(&self.text, js.engine(), findings);
+        let keep = match js.engine().hold_from() {
+            Some(h) if !all && self.text.len() < 4 * TEXT_RUN => {
+                memchr::memrchr(b'\n', &self.text[..h]).map_or(0, |p| p + 1)
+            }
+            _ => self.text.len(),
+        };
+        if keep == 0 {
+            return Ok(());
+        }
+        if keep < self.text.len() {
+            // Findings of the lines handed on, without the held ones.
+            redactor
+                .db()
+                .scan(&self.text[..keep], js.engine(), findings);
+        }
+        let text = &self.text[..keep];
+        let mut lines = LineCounter::new(text, self.first_line);
+        for f in findings.iter().filter(|f| Some(f.rule) == report.canary) {
+            report.canary_at(lines.at(f.start));
+        }
+        for f in findings.iter().filter(|f| redactor.applies(f)) {
+            report.count(redactor, f.rule);
+        }
+        redactor.write_redacted(text, findings, out)?;
+        self.first_line += memchr::memchr_iter(b'\n', text).count() as u64;
+        self.text.drain(..keep);
+        Ok(())
+    }
+}
+
+/// Line numbers of offsets in a text, asked in increasing order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8], first_line: u64) -> LineCounter<'a> {
+        LineCounter {
+            text,
+            pos: 0,
+            line: first_line,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> u64 {
+        let to = offset.min(self.text.len()).max(self.pos);
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.pos..to]).count() as u64;
+        self.pos = to;
+        self.line
+    }
 }
 
 /// Redacts one JSON document read whole from `reader` (after `head`, bytes

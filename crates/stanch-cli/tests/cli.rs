@@ -789,6 +789,78 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
     }
 }
 
+/// JSON Lines mode on a live pipe: JSON records and plain lines come out
+/// while the input stays open, and a private key arriving line by line
+/// between two records is held until it is whole, then redacted whole.
+#[test]
+fn redact_jsonl_hands_on_lines_live_and_holds_a_split_key() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
+        .args(["redact", "--format", "jsonl"])
+        .env("STANCH_KEY", KEY)
+        .env_remove("STANCH_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut r = std::io::BufReader::new(stdout);
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            if std::io::BufRead::read_line(&mut r, &mut line).unwrap() == 0 {
+                return all;
+            }
+            all.push_str(&line);
+            let _ = tx.send(line);
+        }
+    });
+    // Not a speed check: the bound only keeps a broken build from hanging.
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a line comes out while the input is still open")
+    };
+    writeln!(
+        stdin,
+        "{{\"msg\":\"start\",\"password\":\"Hunter2Hunter2x\"}}"
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(
+        next(),
+        "{\"msg\":\"start\",\"password\":\"[REDACTED:password-assignment-quoted]\"}\n"
+    );
+    writeln!(stdin, "plain user {} here", PLANTED[4]).unwrap();
+    stdin.flush().unwrap();
+    let plain = next();
+    assert!(plain.starts_with("plain user <email:"), "{plain}");
+    writeln!(stdin, "-----BEGIN RSA PRIVATE KEY-----").unwrap();
+    writeln!(
+        stdin,
+        "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    writeln!(
+        stdin,
+        "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK"
+    )
+    .unwrap();
+    writeln!(stdin, "-----END RSA PRIVATE KEY-----").unwrap();
+    writeln!(stdin, "{{\"msg\":\"done\"}}").unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(next(), "[REDACTED:pem-rsa-private-key]\n");
+    assert_eq!(next(), "{\"msg\":\"done\"}\n");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let all = reader.join().unwrap();
+    assert!(!all.contains("MIIEow") && !all.contains("VTLw7"), "{all}");
+}
+
 /// Files scanned side by side are reported in the same order, with the same
 /// findings, as one after the other; a closed pipe stops the workers quietly.
 #[test]

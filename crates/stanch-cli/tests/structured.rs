@@ -322,6 +322,51 @@ fn canary_in_a_json_line_is_reported_by_line() {
     );
 }
 
+/// A mixed log (JSON records between plain lines) in JSON Lines mode: the
+/// plain lines between two records are redacted together, so a private key
+/// spread over them goes whole, and a canary among them is reported at its
+/// own line.
+#[test]
+fn jsonl_runs_of_plain_lines_are_redacted_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let minted = stanch()
+        .current_dir(dir.path())
+        .args(["canary", "new", "--kind", "github"])
+        .assert()
+        .success();
+    let token = text(&minted.get_output().stdout).trim().to_string();
+    let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+                VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK";
+    let input = format!(
+        "{{\"level\":\"info\",\"msg\":\"start\"}}\n\
+         Traceback: key dump follows\n\
+         -----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n\
+         retrying with {token}\n\
+         {{\"level\":\"info\",\"msg\":\"done\"}}\n"
+    );
+    let out = stanch()
+        .current_dir(dir.path())
+        .args(["redact", "--format", "jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let o = out.get_output();
+    let s = text(&o.stdout);
+    assert!(!s.contains("MIIEowIBAAKCAQEAu1SU1"), "{s}");
+    assert!(!s.contains("VTLw7onLRnrq0"), "{s}");
+    assert!(!s.contains(&token), "{s}");
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines[0], "{\"level\":\"info\",\"msg\":\"start\"}");
+    assert_eq!(lines[1], "Traceback: key dump follows");
+    assert_eq!(lines.last(), Some(&"{\"level\":\"info\",\"msg\":\"done\"}"));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("stanch: canary token found: canary-token at <stdin>:7\n"),
+        "{err}"
+    );
+    assert!(err.contains("6 line(s) were not valid JSON"), "{err}");
+}
+
 #[test]
 fn in_place_json_file_stays_json() {
     let dir = tempfile::tempdir().unwrap();
