@@ -290,8 +290,8 @@ impl Rule {
 pub struct Scratch {
     caches: Vec<Option<meta::Cache>>,
     caps: Vec<Option<Captures>>,
-    /// Caches of the rules' other-branches DFAs (see [`crate::split`]).
-    others_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
+    /// Caches of the rules' other-branches and prefix DFAs (see [`crate::split`]).
+    others_caches: Vec<[Option<regex_automata::hybrid::dfa::Cache>; 2]>,
     /// Caches of the `deny_value` and `deny_key` regexes, by [`Deny::slot`].
     deny_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     windows: Vec<(u32, usize, usize)>,
@@ -330,7 +330,7 @@ impl Scratch {
         if self.caches.len() < rules {
             self.caches.resize_with(rules, || None);
             self.caps.resize_with(rules, || None);
-            self.others_caches.resize_with(rules, || None);
+            self.others_caches.resize_with(rules, Default::default);
         }
         if self.deny_caches.len() < deny {
             self.deny_caches.resize_with(deny, || None);
@@ -1711,7 +1711,7 @@ examples = ["a@example.com"]
             }
             // The same shape, checking the other branches from the first match.
             let sg = SuffixGroup::new(&parse(p).unwrap(), c.group).unwrap().hot();
-            let mut cache = None;
+            let mut cache = [None, None];
             shaped += 1;
             let mut caps = c.re.create_captures();
             for text in spec.examples.iter().chain(&spec.negatives) {

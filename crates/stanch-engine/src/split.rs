@@ -34,6 +34,13 @@
 //! lower bound for it (where the search started) only widens the
 //! candidates, so the scan skips the reverse search ([`SuffixGroup::unique_span`]).
 //!
+//! When several positions meet the byte sets (`Bearer%20` or `Bearer+`
+//! before a token: `0` and `+` can end the part before the group and also
+//! sit inside it), and the match's start is known, the part before the
+//! group itself decides: an anchored DFA of it, run from the start, tells
+//! where it can end ([`Prefix`]). The true start is among those ends, so
+//! if only one candidate is, it is the start.
+//!
 //! (No crate offers this: regex-automata's capture engines all run the NFA.)
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -116,6 +123,83 @@ pub(crate) struct SuffixGroup {
     /// When the group lies in one branch of an alternation: the pattern
     /// with that branch taken out (see [`Others`]).
     others: Option<Others>,
+    /// The part before the group, to choose among several candidate starts
+    /// (no tail only).
+    prefix: Option<Prefix>,
+}
+
+/// The part of the pattern before the group, as an anchored DFA with
+/// all-matches semantics: run from the match's start, it is in a match
+/// state at every position where that part can end. Built, like
+/// [`Others`]' DFA, once the rule has met [`Others::WARM`] ambiguous
+/// matches.
+#[derive(Debug)]
+struct Prefix {
+    hir: Hir,
+    uses: AtomicU32,
+    dfa: OnceLock<Option<dfa::DFA>>,
+    warm: u32,
+}
+
+impl Clone for Prefix {
+    fn clone(&self) -> Prefix {
+        Prefix {
+            hir: self.hir.clone(),
+            uses: AtomicU32::new(0),
+            dfa: OnceLock::new(),
+            warm: self.warm,
+        }
+    }
+}
+
+impl Prefix {
+    /// The one position in `cands` (increasing) where the part before the
+    /// group, started at `s`, can end; `None` if none or several can, or the
+    /// DFA is not built (yet) or gives up.
+    fn only_end(
+        &self,
+        hay: &[u8],
+        s: usize,
+        cands: &[usize],
+        cache: &mut Option<dfa::Cache>,
+    ) -> Option<usize> {
+        let dfa = match self.dfa.get() {
+            Some(d) => d,
+            None => {
+                if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
+                    return None;
+                }
+                self.dfa
+                    .get_or_init(|| crate::db::forward_dfa(&self.hir, MatchKind::All).ok())
+            }
+        };
+        let dfa = dfa.as_ref()?;
+        let cache = cache.get_or_insert_with(|| dfa.create_cache());
+        let last = *cands.last()?;
+        let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
+        let mut sid = dfa.start_state_forward(cache, &input).ok()?;
+        let mut found = None;
+        let mut next = cands.iter().copied().peekable();
+        // A match state is entered one byte after the match ends: after
+        // `hay[p]`, it says the part can end at `p`.
+        for (p, &b) in hay.iter().enumerate().take(last + 1).skip(s) {
+            sid = dfa.next_state(cache, sid, b).ok()?;
+            if sid.is_quit() {
+                return None;
+            }
+            if sid.is_dead() {
+                break;
+            }
+            while next.next_if(|&g| g < p).is_some() {}
+            if next.peek() == Some(&p) && sid.is_match() {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(p);
+            }
+        }
+        found
+    }
 }
 
 /// The pattern without the group's branch. The match went through the
@@ -241,6 +325,7 @@ impl SuffixGroup {
                 o.extend(parts[i + 1..].iter().cloned());
                 (prefix, &branch[k], after, Some(Hir::concat(o)))
             };
+        let prefix_hir = Hir::concat(prefix.clone());
         let HirKind::Capture(cap) = cap.kind() else {
             return None;
         };
@@ -276,6 +361,7 @@ impl SuffixGroup {
                 max: tmax,
             })
         };
+        let has_tail = tail.is_some();
         Some(SuffixGroup {
             last: edge_of_concat(prefix, End::Last),
             first: edge(value, End::First),
@@ -291,6 +377,12 @@ impl SuffixGroup {
                 dfa: OnceLock::new(),
                 warm: Others::WARM,
             }),
+            prefix: (!has_tail).then(|| Prefix {
+                hir: prefix_hir,
+                uses: AtomicU32::new(0),
+                dfa: OnceLock::new(),
+                warm: Others::WARM,
+            }),
         })
     }
 
@@ -300,22 +392,39 @@ impl SuffixGroup {
         if let Some(o) = &mut self.others {
             o.warm = 0;
         }
+        if let Some(p) = &mut self.prefix {
+            p.warm = 0;
+        }
         self
     }
 
     /// The group's span in the match `s..e` of the whole pattern, if only
     /// one span can be it.
-    /// `cache` is the caller's for the other branches' DFA (one per thread).
+    /// `caches` are the caller's for the other branches' DFA and the
+    /// prefix DFA (one pair per thread).
     pub(crate) fn span(
         &self,
         hay: &[u8],
         s: usize,
         e: usize,
-        cache: &mut Option<dfa::Cache>,
+        caches: &mut [Option<dfa::Cache>; 2],
     ) -> Option<(usize, usize)> {
-        let found = self.unique_span(hay, s, e)?;
+        let [others_cache, prefix_cache] = caches;
+        let found = match self.unique_span(hay, s, e) {
+            Some(f) => f,
+            None => {
+                let prefix = self.prefix.as_ref()?;
+                if e > hay.len() || s > e {
+                    return None;
+                }
+                let Starts::Many(cands) = self.starts(hay, s, e, true) else {
+                    return None;
+                };
+                (prefix.only_end(hay, s, &cands, prefix_cache)?, e)
+            }
+        };
         match &self.others {
-            Some(o) if !o.ruled_out(hay, s, e, cache) => None,
+            Some(o) if !o.ruled_out(hay, s, e, others_cache) => None,
             _ => Some(found),
         }
     }
@@ -335,7 +444,7 @@ impl SuffixGroup {
             return None;
         }
         let Some(tail) = &self.tail else {
-            return match self.starts(hay, s, e) {
+            return match self.starts(hay, s, e, false) {
                 Starts::One(g) => Some((g, e)),
                 _ => None,
             };
@@ -352,7 +461,7 @@ impl SuffixGroup {
             if !fits || h == 0 || !self.value_last.contains(hay[h - 1]) {
                 continue;
             }
-            match self.starts(hay, s, h) {
+            match self.starts(hay, s, h, false) {
                 Starts::None => {}
                 Starts::One(g) if found.is_none() => found = Some((g, h)),
                 _ => return None,
@@ -361,8 +470,9 @@ impl SuffixGroup {
         found
     }
 
-    /// The positions that can start the group if it ends at `h`.
-    fn starts(&self, hay: &[u8], s: usize, h: usize) -> Starts {
+    /// The positions that can start the group if it ends at `h`; with
+    /// `all`, every one of several (else `Many` holds none).
+    fn starts(&self, hay: &[u8], s: usize, h: usize, all: bool) -> Starts {
         let Some(earliest) = s.checked_add(self.prefix_min) else {
             return Starts::None;
         };
@@ -384,10 +494,15 @@ impl SuffixGroup {
         let mut found = Starts::None;
         for g in lo..=latest {
             if self.last.contains(hay[g - 1]) && self.first.contains(hay[g]) {
-                if !matches!(found, Starts::None) {
-                    return Starts::Many;
-                }
-                found = Starts::One(g);
+                found = match found {
+                    Starts::None => Starts::One(g),
+                    Starts::One(_) if !all => return Starts::Many(Vec::new()),
+                    Starts::One(a) => Starts::Many(vec![a, g]),
+                    Starts::Many(mut v) => {
+                        v.push(g);
+                        Starts::Many(v)
+                    }
+                };
             }
         }
         found
@@ -398,7 +513,8 @@ impl SuffixGroup {
 enum Starts {
     None,
     One(usize),
-    Many,
+    /// In increasing order.
+    Many(Vec<usize>),
 }
 
 fn nullable(h: &Hir) -> bool {
@@ -509,7 +625,7 @@ mod tests {
             .to_index(regex_automata::PatternID::ZERO, "s")
             .unwrap_or(1);
         let split = SuffixGroup::new(&hir, group).expect("a suffix group").hot();
-        let mut cache = None;
+        let mut cache = [None, None];
         let mut caps = re.create_captures();
         let mut out = Vec::new();
         let mut at = 0;
@@ -591,8 +707,15 @@ mod tests {
                 }
             }
         }
-        // The ambiguous one declines rather than guess.
-        assert_eq!(both(r"key=([^\s]{2,})", b"key=ab=cd")[0].1, None);
+        // Two candidates by the byte sets (`=` ends the key part and sits in
+        // the value): the part before the group, run from the match start,
+        // can end at only one of them.
+        assert_eq!(
+            both(r"key=([^\s]{2,})", b"key=ab=cd")[0],
+            (Some((4, 9)), Some((4, 9)))
+        );
+        // Where that part can end at both, it declines rather than guess.
+        assert_eq!(both(r"k[=a]*=([a=]+)", b"k=a=a")[0].1, None);
         // The plain ones answer.
         assert_eq!(
             both(r"token=([a-z0-9]+)", b"x token=abc123 y")[0].1,
