@@ -113,7 +113,9 @@ pub(crate) struct SuffixGroup {
     first: ByteSet,
     value_last: ByteSet,
     body: ByteSet,
-    /// Minimum length of the part before the group (at least 1).
+    /// Minimum length of the part before the group. When 0 (`\b` or `%XX`
+    /// before a JWT), the match's own start is a candidate too, and the
+    /// start must be known ([`SuffixGroup::needs_start`]).
     prefix_min: usize,
     /// Length bounds of the group's match (minimum at least 1).
     min: usize,
@@ -336,7 +338,7 @@ impl SuffixGroup {
             prefix_min = prefix_min.checked_add(p.properties().minimum_len()?)?;
         }
         let min = value.properties().minimum_len()?;
-        if prefix_min == 0 || min == 0 {
+        if min == 0 {
             return None;
         }
         let tail = if after.iter().all(|h| matches!(h.kind(), HirKind::Look(_))) {
@@ -433,7 +435,7 @@ impl SuffixGroup {
     /// other branches there); else [`unique_span`](Self::unique_span) can
     /// do with a lower bound for it.
     pub(crate) fn needs_start(&self) -> bool {
-        self.others.is_some()
+        self.others.is_some() || self.prefix_min == 0
     }
 
     /// The group's span by its byte sets alone, for a match that ends at
@@ -493,7 +495,9 @@ impl SuffixGroup {
         }
         let mut found = Starts::None;
         for g in lo..=latest {
-            if self.last.contains(hay[g - 1]) && self.first.contains(hay[g]) {
+            // `g == s` only when the part before the group may be empty.
+            let after_prefix = g == s || self.last.contains(hay[g - 1]);
+            if after_prefix && self.first.contains(hay[g]) {
                 found = match found {
                     Starts::None => Starts::One(g),
                     Starts::One(_) if !all => return Starts::Many(Vec::new()),
@@ -658,7 +662,7 @@ mod tests {
         assert!(take(r"://[a-z]+:([^@\s]+)@[a-z0-9]"), "a short tail");
         assert!(!take(r"k=([a-z]+)=x+"), "an unbounded tail");
         assert!(!take(r"k=([a-z]+)=xxxxxxxxx"), "a tail too long");
-        assert!(!take(r"x?([a-z]+)"), "prefix may be empty");
+        assert!(take(r"x?([a-z]+)"), "prefix may be empty");
         assert!(!take(r"key=([a-z]*)"), "group may be empty");
         assert!(!take(r"(?:a(b)|c)"), "the whole pattern an alternation");
         assert!(take(r"k=(?:(?:[0-9]+)|x([a-z]+))"), "in a branch");
@@ -741,7 +745,7 @@ mod tests {
                 ]),
                 0..40,
             ),
-            which in 0usize..9,
+            which in 0usize..11,
         ) {
             let p = [
                 r#"(?i:key)[_-]?(?:["']?)[\x20\t]*[:=][\x20\t]*["']?([^\s"']{2,})"#,
@@ -753,6 +757,10 @@ mod tests {
                 r"(?i:k)[ey]*[:=]([^\s]+)\.?(?:ab|b)?\b",
                 r"(?i:key)[:=](?:(ab|a)\b|(?P<s>[a-b1=]+))",
                 r"k[ey]*[=:](?:'(?P<s>[^']+)'|([a-b]+)|1)",
+                // The part before the group may be empty (`\b` or `%XX`
+                // before a JWT).
+                r"(?:=[1a]{2}|\b)(e[a-b1=.y]+)",
+                r"(?:k|\b)(?:e|)([ey]+[a-b=]*)",
             ][which];
             let hay = pieces.concat();
             for (slow, fast) in both(p, hay.as_bytes()) {
