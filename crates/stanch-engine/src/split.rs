@@ -130,29 +130,66 @@ pub(crate) struct SuffixGroup {
     prefix: Option<Prefix>,
 }
 
-/// The part of the pattern before the group, as an anchored DFA with
-/// all-matches semantics: run from the match's start, it is in a match
-/// state at every position where that part can end. Built, like
-/// [`Others`]' DFA, once the rule has met [`Others::WARM`] ambiguous
-/// matches.
+/// An anchored DFA with all-matches semantics of part of a pattern, built
+/// once the rule has asked for it [`WarmDfa::WARM`] times (a rule that
+/// rarely needs it does not pay the compile; until then, the capture engine
+/// decides).
 #[derive(Debug)]
-struct Prefix {
+struct WarmDfa {
     hir: Hir,
     uses: AtomicU32,
     dfa: OnceLock<Option<dfa::DFA>>,
     warm: u32,
 }
 
-impl Clone for Prefix {
-    fn clone(&self) -> Prefix {
-        Prefix {
-            hir: self.hir.clone(),
+impl WarmDfa {
+    /// Uses before the DFA is built.
+    const WARM: u32 = 64;
+
+    fn new(hir: Hir) -> WarmDfa {
+        WarmDfa {
+            hir,
             uses: AtomicU32::new(0),
             dfa: OnceLock::new(),
+            warm: Self::WARM,
+        }
+    }
+
+    /// The DFA and the caller's cache for it, if built (this use may build
+    /// it) and buildable.
+    fn get<'c>(
+        &self,
+        cache: &'c mut Option<dfa::Cache>,
+    ) -> Option<(&dfa::DFA, &'c mut dfa::Cache)> {
+        let dfa = match self.dfa.get() {
+            Some(d) => d,
+            None => {
+                if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
+                    return None;
+                }
+                self.dfa
+                    .get_or_init(|| crate::db::forward_dfa(&self.hir, MatchKind::All).ok())
+            }
+        };
+        let dfa = dfa.as_ref()?;
+        Some((dfa, cache.get_or_insert_with(|| dfa.create_cache())))
+    }
+}
+
+/// A clone builds its own DFA (a rule database's clone is compiled anew).
+impl Clone for WarmDfa {
+    fn clone(&self) -> WarmDfa {
+        WarmDfa {
             warm: self.warm,
+            ..WarmDfa::new(self.hir.clone())
         }
     }
 }
+
+/// The part of the pattern before the group: run from the match's start,
+/// its DFA is in a match state at every position where that part can end.
+#[derive(Clone, Debug)]
+struct Prefix(WarmDfa);
 
 impl Prefix {
     /// The one position in `cands` (increasing) where the part before the
@@ -165,18 +202,7 @@ impl Prefix {
         cands: &[usize],
         cache: &mut Option<dfa::Cache>,
     ) -> Option<usize> {
-        let dfa = match self.dfa.get() {
-            Some(d) => d,
-            None => {
-                if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
-                    return None;
-                }
-                self.dfa
-                    .get_or_init(|| crate::db::forward_dfa(&self.hir, MatchKind::All).ok())
-            }
-        };
-        let dfa = dfa.as_ref()?;
-        let cache = cache.get_or_insert_with(|| dfa.create_cache());
+        let (dfa, cache) = self.0.get(cache)?;
         let last = *cands.last()?;
         let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
         let mut sid = dfa.start_state_forward(cache, &input).ok()?;
@@ -206,35 +232,16 @@ impl Prefix {
 
 /// The pattern without the group's branch. The match went through the
 /// group's branch, and the shortcut applies, only if this pattern cannot
-/// match the same span. Its DFA is built once the rule has met
-/// [`Others::WARM`] matches (a rule that rarely matches does not pay the
-/// compile); until then, the capture engine decides.
-#[derive(Debug)]
-struct Others {
-    hir: Hir,
-    uses: AtomicU32,
-    dfa: OnceLock<Option<dfa::DFA>>,
-    warm: u32,
-}
+/// match the same span.
+#[derive(Clone, Debug)]
+struct Others(WarmDfa);
 
 impl Others {
-    /// Matches a rule meets before the DFA is built.
-    const WARM: u32 = 64;
-
     /// True if no match of the other branches spans exactly `s..e`.
     fn ruled_out(&self, hay: &[u8], s: usize, e: usize, cache: &mut Option<dfa::Cache>) -> bool {
-        let dfa = match self.dfa.get() {
-            Some(d) => d,
-            None => {
-                if self.uses.fetch_add(1, Ordering::Relaxed) < self.warm {
-                    return false;
-                }
-                self.dfa
-                    .get_or_init(|| crate::db::forward_dfa(&self.hir, MatchKind::All).ok())
-            }
+        let Some((dfa, cache)) = self.0.get(cache) else {
+            return false;
         };
-        let Some(dfa) = dfa else { return false };
-        let cache = cache.get_or_insert_with(|| dfa.create_cache());
         let input = Input::new(hay).span(s..e).anchored(Anchored::Yes);
         // All-matches semantics: the longest end within `s..e`; `e` itself
         // only if some match of the other branches spans the whole match.
@@ -242,17 +249,6 @@ impl Others {
             Ok(Some(m)) => m.offset() != e,
             Ok(None) => true,
             Err(_) => false,
-        }
-    }
-}
-
-impl Clone for Others {
-    fn clone(&self) -> Others {
-        Others {
-            hir: self.hir.clone(),
-            uses: AtomicU32::new(0),
-            dfa: OnceLock::new(),
-            warm: self.warm,
         }
     }
 }
@@ -373,18 +369,8 @@ impl SuffixGroup {
             min,
             max: value.properties().maximum_len(),
             tail,
-            others: others.map(|hir| Others {
-                hir,
-                uses: AtomicU32::new(0),
-                dfa: OnceLock::new(),
-                warm: Others::WARM,
-            }),
-            prefix: (!has_tail).then(|| Prefix {
-                hir: prefix_hir,
-                uses: AtomicU32::new(0),
-                dfa: OnceLock::new(),
-                warm: Others::WARM,
-            }),
+            others: others.map(|hir| Others(WarmDfa::new(hir))),
+            prefix: (!has_tail).then(|| Prefix(WarmDfa::new(prefix_hir))),
         })
     }
 
@@ -392,10 +378,10 @@ impl SuffixGroup {
     #[cfg(test)]
     pub(crate) fn hot(mut self) -> SuffixGroup {
         if let Some(o) = &mut self.others {
-            o.warm = 0;
+            o.0.warm = 0;
         }
         if let Some(p) = &mut self.prefix {
-            p.warm = 0;
+            p.0.warm = 0;
         }
         self
     }
