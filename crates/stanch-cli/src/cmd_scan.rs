@@ -378,7 +378,7 @@ fn scan_source<'a>(
     }
     let reader = std::io::Cursor::new(head).chain(reader);
     let path: std::sync::Arc<str> = src.display().into();
-    let mut lines = LineTracker::default();
+    let mut lines = crate::lines::LineTracker::default();
     let sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
         for f in found {
             lines.advance(piece, f.start);
@@ -416,47 +416,6 @@ fn scan_source<'a>(
         DEFAULT_CHUNK,
         sink,
     )?))
-}
-
-/// 1-based line and 0-based column (in characters) of a position, tracked
-/// incrementally across stream pieces.
-struct LineTracker {
-    line: u64,
-    col: u64,
-    pos: usize,
-}
-
-impl Default for LineTracker {
-    fn default() -> Self {
-        LineTracker {
-            line: 1,
-            col: 0,
-            pos: 0,
-        }
-    }
-}
-
-impl LineTracker {
-    fn advance(&mut self, piece: &[u8], to: usize) {
-        let seg = &piece[self.pos..to];
-        let newlines = memchr::memchr_iter(b'\n', seg).count() as u64;
-        if newlines > 0 {
-            self.line += newlines;
-            let last = memchr::memrchr(b'\n', seg).expect("counted a newline");
-            self.col = chars(&seg[last + 1..]);
-        } else {
-            self.col += chars(seg);
-        }
-        self.pos = to;
-    }
-
-    fn next_piece(&mut self) {
-        self.pos = 0;
-    }
-}
-
-fn chars(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
 }
 
 #[cfg(test)]
@@ -579,21 +538,5 @@ mod tests {
         let err = e.failed().unwrap_err();
         let io = err.downcast_ref::<std::io::Error>().unwrap();
         assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
-    }
-
-    #[test]
-    fn line_tracking_across_pieces() {
-        let mut t = LineTracker::default();
-        let p1 = "ab\ncdé".as_bytes();
-        t.advance(p1, 3);
-        assert_eq!((t.line, t.col), (2, 0));
-        t.advance(p1, p1.len());
-        assert_eq!((t.line, t.col), (2, 3));
-        t.next_piece();
-        let p2 = b"fg\nh";
-        t.advance(p2, 1);
-        assert_eq!((t.line, t.col), (2, 4));
-        t.advance(p2, 4);
-        assert_eq!((t.line, t.col), (3, 1));
     }
 }

@@ -35,6 +35,7 @@ mod config;
 mod extensions;
 mod input;
 mod keys;
+mod lines;
 mod report;
 mod structured;
 mod taint;

@@ -249,9 +249,10 @@ impl TextRun {
                 .scan(&self.text[..keep], js.engine(), findings);
         }
         let text = &self.text[..keep];
-        let mut lines = LineCounter::new(text, self.first_line);
+        let mut lines = crate::lines::LineTracker::at_line(self.first_line);
         for f in findings.iter().filter(|f| Some(f.rule) == report.canary) {
-            report.canary_at(lines.at(f.start));
+            lines.advance(text, f.start);
+            report.canary_at(lines.line);
         }
         for f in findings.iter().filter(|f| redactor.applies(f)) {
             report.count(redactor, f.rule);
@@ -260,30 +261,6 @@ impl TextRun {
         self.first_line += memchr::memchr_iter(b'\n', text).count() as u64;
         self.text.drain(..keep);
         Ok(())
-    }
-}
-
-/// Line numbers of offsets in a text, asked in increasing order.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8], first_line: u64) -> LineCounter<'a> {
-        LineCounter {
-            text,
-            pos: 0,
-            line: first_line,
-        }
-    }
-
-    fn at(&mut self, offset: usize) -> u64 {
-        let to = offset.min(self.text.len()).max(self.pos);
-        self.line += memchr::memchr_iter(b'\n', &self.text[self.pos..to]).count() as u64;
-        self.pos = to;
-        self.line
     }
 }
 
