@@ -706,6 +706,71 @@ fn threads_change_nothing_in_scan_or_redact_output() {
     assert_eq!(redact("2", false), one, "redact -j2 FILE");
 }
 
+/// `stanch ARGS` on a live pipe: stdin to write to, and each output line
+/// as it comes out.
+struct Live {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::sync::mpsc::Receiver<String>,
+    reader: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl Live {
+    fn start(args: &[&str]) -> Live {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
+            .args(args)
+            .env("STANCH_KEY", KEY)
+            .env_remove("STANCH_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut r = std::io::BufReader::new(stdout);
+            let mut all = Vec::new();
+            loop {
+                let mut line = String::new();
+                if std::io::BufRead::read_line(&mut r, &mut line).unwrap() == 0 {
+                    return all;
+                }
+                all.push(line.clone());
+                let _ = tx.send(line);
+            }
+        });
+        Live {
+            child,
+            stdin,
+            lines,
+            reader,
+        }
+    }
+
+    /// Writes `line` and a line end, and flushes.
+    fn send(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next output line. Not a speed check: it must arrive before the
+    /// input ends at all; the bound only keeps a broken build from hanging.
+    fn next(&self) -> String {
+        self.lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a line comes out while the input is still open")
+    }
+
+    /// Closes the input; every output line, once the process has ended well.
+    fn finish(mut self) -> Vec<String> {
+        drop(self.stdin);
+        assert!(self.child.wait().unwrap().success());
+        self.reader.join().unwrap()
+    }
+}
+
 /// A live pipe (`kubectl logs -f | stanch redact`): each line comes out
 /// redacted while the input is still open, with one thread or several.
 /// (A line with a keyword of a multi-line rule — `password`, `token`,
@@ -714,39 +779,10 @@ fn threads_change_nothing_in_scan_or_redact_output() {
 #[test]
 fn redact_hands_on_each_line_while_the_input_stays_open() {
     for j in ["1", "2"] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
-            .args(["redact", "-j", j])
-            .env("STANCH_KEY", KEY)
-            .env_remove("STANCH_CONFIG")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            let mut r = std::io::BufReader::new(stdout);
-            let mut lines = Vec::new();
-            loop {
-                let mut line = String::new();
-                if std::io::BufRead::read_line(&mut r, &mut line).unwrap() == 0 {
-                    return lines;
-                }
-                lines.push(line.clone());
-                let _ = tx.send(line);
-            }
-        });
-        // Not a speed check: each line must arrive before the input ends at
-        // all; the bound only keeps a broken build from hanging.
-        let next = || {
-            rx.recv_timeout(std::time::Duration::from_secs(60))
-                .expect("a line comes out while the input is still open")
-        };
+        let mut live = Live::start(&["redact", "-j", j]);
         for k in 0..3 {
-            writeln!(stdin, "step {k} user {} key {}", PLANTED[4], PLANTED[2]).unwrap();
-            stdin.flush().unwrap();
-            let line = next();
+            live.send(&format!("step {k} user {} key {}", PLANTED[4], PLANTED[2]));
+            let line = live.next();
             assert!(
                 line.starts_with(&format!("step {k} user <email:"))
                     && line.ends_with(" key [REDACTED:aws-access-key-id]\n"),
@@ -762,9 +798,8 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
                 "headers ['Authorization: Bearer abcdef0123456789abcdef0123456789'] sent",
             ),
         ] {
-            writeln!(stdin, "step {k} {text}").unwrap();
-            stdin.flush().unwrap();
-            let line = next();
+            live.send(&format!("step {k} {text}"));
+            let line = live.next();
             assert!(
                 line.starts_with(&format!("step {k} "))
                     && line.contains("[REDACTED:")
@@ -775,17 +810,13 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
         }
         // A YAML name whose value is on the next line waits for it, so the
         // pair is redacted whole.
-        writeln!(stdin, "  - name: DB_PASSWORD").unwrap();
-        stdin.flush().unwrap();
+        live.send("  - name: DB_PASSWORD");
         std::thread::sleep(std::time::Duration::from_millis(200));
-        writeln!(stdin, "    value: Hunter2Hunter2x").unwrap();
-        stdin.flush().unwrap();
-        assert_eq!(next(), "  - name: DB_PASSWORD\n", "-j {j}");
-        let value = next();
+        live.send("    value: Hunter2Hunter2x");
+        assert_eq!(live.next(), "  - name: DB_PASSWORD\n", "-j {j}");
+        let value = live.next();
         assert!(!value.contains("Hunter2Hunter2x"), "-j {j}: {value}");
-        drop(stdin);
-        assert!(child.wait().unwrap().success());
-        assert_eq!(reader.join().unwrap().len(), 7);
+        assert_eq!(live.finish().len(), 7);
     }
 }
 
@@ -794,70 +825,24 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
 /// between two records is held until it is whole, then redacted whole.
 #[test]
 fn redact_jsonl_hands_on_lines_live_and_holds_a_split_key() {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stanch"))
-        .args(["redact", "--format", "jsonl"])
-        .env("STANCH_KEY", KEY)
-        .env_remove("STANCH_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut r = std::io::BufReader::new(stdout);
-        let mut all = String::new();
-        loop {
-            let mut line = String::new();
-            if std::io::BufRead::read_line(&mut r, &mut line).unwrap() == 0 {
-                return all;
-            }
-            all.push_str(&line);
-            let _ = tx.send(line);
-        }
-    });
-    // Not a speed check: the bound only keeps a broken build from hanging.
-    let next = || {
-        rx.recv_timeout(std::time::Duration::from_secs(60))
-            .expect("a line comes out while the input is still open")
-    };
-    writeln!(
-        stdin,
-        "{{\"msg\":\"start\",\"password\":\"Hunter2Hunter2x\"}}"
-    )
-    .unwrap();
-    stdin.flush().unwrap();
+    let mut live = Live::start(&["redact", "--format", "jsonl"]);
+    live.send("{\"msg\":\"start\",\"password\":\"Hunter2Hunter2x\"}");
     assert_eq!(
-        next(),
+        live.next(),
         "{\"msg\":\"start\",\"password\":\"[REDACTED:password-assignment-quoted]\"}\n"
     );
-    writeln!(stdin, "plain user {} here", PLANTED[4]).unwrap();
-    stdin.flush().unwrap();
-    let plain = next();
+    live.send(&format!("plain user {} here", PLANTED[4]));
+    let plain = live.next();
     assert!(plain.starts_with("plain user <email:"), "{plain}");
-    writeln!(stdin, "-----BEGIN RSA PRIVATE KEY-----").unwrap();
-    writeln!(
-        stdin,
-        "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"
-    )
-    .unwrap();
-    stdin.flush().unwrap();
+    live.send("-----BEGIN RSA PRIVATE KEY-----");
+    live.send("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun");
     std::thread::sleep(std::time::Duration::from_millis(300));
-    writeln!(
-        stdin,
-        "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK"
-    )
-    .unwrap();
-    writeln!(stdin, "-----END RSA PRIVATE KEY-----").unwrap();
-    writeln!(stdin, "{{\"msg\":\"done\"}}").unwrap();
-    stdin.flush().unwrap();
-    assert_eq!(next(), "[REDACTED:pem-rsa-private-key]\n");
-    assert_eq!(next(), "{\"msg\":\"done\"}\n");
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
-    let all = reader.join().unwrap();
+    live.send("VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK");
+    live.send("-----END RSA PRIVATE KEY-----");
+    live.send("{\"msg\":\"done\"}");
+    assert_eq!(live.next(), "[REDACTED:pem-rsa-private-key]\n");
+    assert_eq!(live.next(), "{\"msg\":\"done\"}\n");
+    let all = live.finish().concat();
     assert!(!all.contains("MIIEow") && !all.contains("VTLw7"), "{all}");
 }
 

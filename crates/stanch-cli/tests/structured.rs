@@ -298,23 +298,35 @@ fn config_secret_keys_and_not_secret_keys() {
         .stderr(predicates::str::contains("redact.format"));
 }
 
-#[test]
-fn canary_in_a_json_line_is_reported_by_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let minted = stanch()
-        .current_dir(dir.path())
-        .args(["canary", "new", "--kind", "github"])
-        .assert()
-        .success();
-    let token = text(&minted.get_output().stdout).trim().to_string();
-    let input = format!("{{\"a\":1}}\n{{\"msg\":\"x\",\"env\":{{\"T\":\"{token}\"}}}}\n");
-    let out = stanch()
-        .current_dir(dir.path())
+/// `stanch redact --format jsonl` on `input`, run in `dir` (where a minted
+/// canary's registry is).
+fn redact_jsonl_in(dir: &std::path::Path, input: String) -> std::process::Output {
+    stanch()
+        .current_dir(dir)
         .args(["redact", "--format", "jsonl"])
         .write_stdin(input)
         .assert()
+        .success()
+        .get_output()
+        .clone()
+}
+
+/// Mints a GitHub-shaped canary token whose registry lives in `dir`.
+fn mint_canary(dir: &std::path::Path) -> String {
+    let minted = stanch()
+        .current_dir(dir)
+        .args(["canary", "new", "--kind", "github"])
+        .assert()
         .success();
-    let o = out.get_output();
+    text(&minted.get_output().stdout).trim().to_string()
+}
+
+#[test]
+fn canary_in_a_json_line_is_reported_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = mint_canary(dir.path());
+    let input = format!("{{\"a\":1}}\n{{\"msg\":\"x\",\"env\":{{\"T\":\"{token}\"}}}}\n");
+    let o = redact_jsonl_in(dir.path(), input);
     assert!(!text(&o.stdout).contains(&token));
     assert_eq!(
         text(&o.stderr),
@@ -329,12 +341,7 @@ fn canary_in_a_json_line_is_reported_by_line() {
 #[test]
 fn jsonl_runs_of_plain_lines_are_redacted_together() {
     let dir = tempfile::tempdir().unwrap();
-    let minted = stanch()
-        .current_dir(dir.path())
-        .args(["canary", "new", "--kind", "github"])
-        .assert()
-        .success();
-    let token = text(&minted.get_output().stdout).trim().to_string();
+    let token = mint_canary(dir.path());
     let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
                 VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK";
     let input = format!(
@@ -344,13 +351,7 @@ fn jsonl_runs_of_plain_lines_are_redacted_together() {
          retrying with {token}\n\
          {{\"level\":\"info\",\"msg\":\"done\"}}\n"
     );
-    let out = stanch()
-        .current_dir(dir.path())
-        .args(["redact", "--format", "jsonl"])
-        .write_stdin(input)
-        .assert()
-        .success();
-    let o = out.get_output();
+    let o = redact_jsonl_in(dir.path(), input);
     let s = text(&o.stdout);
     assert!(!s.contains("MIIEowIBAAKCAQEAu1SU1"), "{s}");
     assert!(!s.contains("VTLw7onLRnrq0"), "{s}");
