@@ -978,7 +978,8 @@ impl RuleDb {
                         continue;
                     }
                     if let Some(at) = &rule.at_keyword {
-                        if !may_match_at(at, caches, hay, ks, spec.max_len()) {
+                        let max = spec.max_len().min(AT_KEYWORD_MAX);
+                        if !may_match_at(at, caches, hay, ks, max) {
                             continue;
                         }
                     }
@@ -1234,10 +1235,15 @@ fn denied(
     matches!(dfa.try_search_fwd(cache, &input), Ok(Some(_)))
 }
 
+/// How far an `at_keyword` check reads before it gives up and opens the
+/// window. Checks are not merged as windows are, so without a small bound
+/// a line of keywords would be read once per keyword (a 1 MB line of
+/// `token token …` took 1.5 s with the bound at `max_len`).
+const AT_KEYWORD_MAX: usize = 64;
+
 /// False only if the `at_keyword` regex cannot match anchored at `at`: its
 /// DFA dies before a match. Running out of input first (more may come), a
-/// DFA error, or `max_len` bytes with no answer (which bounds the work per
-/// hit) is a yes: the window opens.
+/// DFA error, or `max_len` bytes with no answer is a yes: the window opens.
 fn may_match_at(
     re: &Deny,
     caches: &mut [Option<regex_automata::hybrid::dfa::Cache>],
@@ -1592,6 +1598,13 @@ examples = ["zqv=x"]
         let long = db("at_keyword = '(?i:zqv) *=x'", 8);
         assert_eq!(spans(&long, "zqv     !"), ["zqv"]);
         assert_eq!(spans(&long, "zqv    !"), Vec::<String>::new());
+        // Nor does a check read past `AT_KEYWORD_MAX` bytes when `max_len`
+        // is larger (a line of keywords is not read once per keyword).
+        let capped = db("at_keyword = '(?i:zqv) *=x'", 4096);
+        let far = format!("zqv{}!", " ".repeat(AT_KEYWORD_MAX));
+        let near = format!("zqv{}!", " ".repeat(AT_KEYWORD_MAX - 4));
+        assert_eq!(spans(&capped, &far), ["zqv"]);
+        assert_eq!(spans(&capped, &near), Vec::<String>::new());
     }
 
     /// `at_keyword` only skips work: on every built-in rule that has one,

@@ -112,8 +112,8 @@ pub struct RuleSpec {
     /// its keywords on: for `session_id = …`, the keyword, the rest of the
     /// key and a separator. It must allow everything the pattern allows
     /// there (`rules check` catches an example it would lose). A check that
-    /// reaches the end of the input (or of a streamed chunk), or `max_len`
-    /// bytes, before it can tell, opens the window.
+    /// reaches the end of the input (or of a streamed chunk), or 64 bytes
+    /// (`max_len` if smaller), before it can tell, opens the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_keyword: Option<String>,
     /// Regex (Rust `regex` syntax, bytes, Unicode off unless `(?u)`).
