@@ -64,11 +64,11 @@ pub struct Rule {
     validator: Option<Validator>,
     allow: Vec<LazyRegex>,
     stopwords: Vec<Vec<u8>>,
-    deny_value: Option<Deny>,
-    deny_key: Option<Deny>,
+    deny_value: Option<AnchoredDfa>,
+    deny_key: Option<AnchoredDfa>,
     /// `at_keyword`: same machinery as the deny regexes (anchored, shared,
     /// one cache slot per distinct regex).
-    at_keyword: Option<Deny>,
+    at_keyword: Option<AnchoredDfa>,
     /// Multiline rules only: see [`Partial`].
     partial: OnceLock<Option<Partial>>,
 }
@@ -154,7 +154,7 @@ impl Partial {
 /// cache in each [`Scratch`]: it is compiled and its lazy DFA built once,
 /// not once per rule.
 #[derive(Debug)]
-struct Deny {
+struct AnchoredDfa {
     re: Arc<LazyDfa>,
     slot: usize,
 }
@@ -292,7 +292,7 @@ pub struct Scratch {
     caps: Vec<Option<Captures>>,
     /// Caches of the rules' other-branches and prefix DFAs (see [`crate::split`]).
     others_caches: Vec<[Option<regex_automata::hybrid::dfa::Cache>; 2]>,
-    /// Caches of the `deny_value` and `deny_key` regexes, by [`Deny::slot`].
+    /// Caches of the `deny_value`, `deny_key` and `at_keyword` regexes, by [`AnchoredDfa::slot`].
     deny_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
@@ -360,7 +360,7 @@ struct Inner {
     by_id: HashMap<String, u32>,
     /// Longest window any rule asks for (streaming callers keep this much overlap).
     max_window: usize,
-    /// Distinct `deny_value` / `deny_key` regexes (see [`Deny`]).
+    /// Distinct `deny_value` / `deny_key` / `at_keyword` regexes (see [`AnchoredDfa`]).
     deny_slots: usize,
 }
 
@@ -486,7 +486,7 @@ impl RuleDb {
                         p.push((field.into(), e));
                     }
                 }
-                Deny {
+                AnchoredDfa {
                     re: re.clone(),
                     slot: *slot,
                 }
@@ -876,23 +876,28 @@ impl RuleDb {
     fn collect(&self, hay: &[u8], scratch: &mut Scratch) {
         // Untimed: callers scanning many small strings (JSON documents) would
         // pay for the clock reads.
-        self.reset(scratch);
-        self.collect_rules(hay, scratch);
-        self.collect_finders(hay, scratch);
-        self.collect_extensions(hay, scratch);
+        self.collect_stages(hay, scratch, false);
     }
 
     /// [`collect`](Self::collect), returning the time spent in the keyword
     /// rules and in the extensions (parallel scans choose their split by it).
     fn collect_timed(&self, hay: &[u8], scratch: &mut Scratch) -> [u64; 2] {
+        self.collect_stages(hay, scratch, true)
+    }
+
+    /// Every stage in turn; with `timed`, the keyword rules' and the
+    /// extensions' nanoseconds (else zeros, and no clock read).
+    fn collect_stages(&self, hay: &[u8], scratch: &mut Scratch, timed: bool) -> [u64; 2] {
+        let clock = || timed.then(Instant::now);
+        let ns = |t: Option<Instant>| t.map_or(0, |t| t.elapsed().as_nanos() as u64);
         self.reset(scratch);
-        let t = Instant::now();
+        let t = clock();
         self.collect_rules(hay, scratch);
-        let rules = t.elapsed();
+        let rules = ns(t);
         self.collect_finders(hay, scratch);
-        let t = Instant::now();
+        let t = clock();
         self.collect_extensions(hay, scratch);
-        [rules.as_nanos() as u64, t.elapsed().as_nanos() as u64]
+        [rules, ns(t)]
     }
 
     /// [`collect`](Self::collect) on two threads, split by stage rather than
@@ -1217,7 +1222,7 @@ impl RuleDb {
 /// `at`, looking no further than the window's end (look-around assertions
 /// still see past it, as the rule's own regex does).
 fn denied(
-    deny: Option<&Deny>,
+    deny: Option<&AnchoredDfa>,
     caches: &mut [Option<regex_automata::hybrid::dfa::Cache>],
     hay: &[u8],
     at: usize,
@@ -1245,7 +1250,7 @@ const AT_KEYWORD_MAX: usize = 64;
 /// DFA dies before a match. Running out of input first (more may come), a
 /// DFA error, or `max_len` bytes with no answer is a yes: the window opens.
 fn may_match_at(
-    re: &Deny,
+    re: &AnchoredDfa,
     caches: &mut [Option<regex_automata::hybrid::dfa::Cache>],
     hay: &[u8],
     at: usize,
