@@ -1,13 +1,15 @@
 //! `stanch redact --format json|jsonl|auto`: JSON inputs walked with key
 //! context (`stanch_redact::structured`), everything else as text.
 //!
-//! - `jsonl`: one document per line, in memory one line at a time (a line
-//!   longer than [`MAX_LINE`] is redacted as text, streamed). A line that is
-//!   not JSON is redacted as text, and counted in a warning: nothing is
-//!   passed through unscanned. Consecutive such lines (a mixed log: JSON
-//!   records between plain lines and tracebacks) are redacted together, up
-//!   to [`TEXT_RUN`] bytes: one scan instead of one per line, and a secret
-//!   that spans lines (a PEM block) is seen whole.
+//! - `jsonl`: one document per line, held a block of about [`BLOCK`] bytes
+//!   at a time (a line longer than [`MAX_LINE`] is redacted as text,
+//!   streamed). A block's records and other lines are scanned together,
+//!   once (`JsonRedactor::queue`): a log of short records would otherwise
+//!   pay a whole scan per line. A line that is not JSON is redacted as text,
+//!   and counted in a warning: nothing is passed through unscanned.
+//!   Consecutive such lines (a traceback between two records) are one text,
+//!   so a secret that spans lines (a PEM block) is seen whole; one that a
+//!   block's end may cut is held for the next block (up to 4 × [`TEXT_RUN`]).
 //! - `json`: one document, read whole (at most [`MAX_DOC`]; a larger or
 //!   invalid one is redacted as text, with a warning).
 //! - `auto`: `.json` / `.jsonl` / `.ndjson` file names decide; otherwise an
@@ -18,7 +20,7 @@
 use crate::config::InputFormat;
 use anyhow::Result;
 use stanch_engine::{Finding, RuleId};
-use stanch_redact::structured::{JsonRedactor, JsonScratch};
+use stanch_redact::structured::{JsonError, JsonRedactor, JsonScratch, Queued};
 use stanch_redact::taint::CANARY_RULE;
 use stanch_redact::Redactor;
 use std::collections::BTreeMap;
@@ -29,6 +31,9 @@ use std::path::Path;
 pub const MAX_LINE: usize = 64 << 20;
 /// Non-JSON lines of a JSON Lines input held to be redacted together.
 pub const TEXT_RUN: usize = 256 << 10;
+/// Lines of a JSON Lines input redacted with one scan (more when a line
+/// is longer).
+pub const BLOCK: usize = 256 << 10;
 /// Largest JSON document held in memory.
 pub const MAX_DOC: usize = 256 << 20;
 
@@ -108,14 +113,11 @@ pub fn redact_jsonl<R: Read>(
     text: &mut TextPath<'_>,
 ) -> Result<()> {
     let mut js = JsonScratch::new(redactor);
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut block = Block::default();
     let mut line = Vec::new();
-    let mut buf = Vec::new();
     let mut lineno: u64 = 0;
     let mut invalid: u64 = 0;
     let mut first_invalid = None;
-    // Non-JSON lines not yet redacted, and the number of the first.
-    let mut run = TextRun::default();
     loop {
         line.clear();
         let n = reader.take(MAX_LINE as u64).read_until(b'\n', &mut line)?;
@@ -124,7 +126,7 @@ pub fn redact_jsonl<R: Read>(
         }
         lineno += 1;
         if n == MAX_LINE && !line.ends_with(b"\n") {
-            run.flush(redactor, &mut js, &mut findings, out, report, true)?;
+            block.flush(redactor, jr, &mut js, out, report, true)?;
             eprintln!(
                 "stanch: warning: {}:{lineno}: line longer than {} MiB, redacted as text",
                 report.name,
@@ -138,59 +140,22 @@ pub fn redact_jsonl<R: Read>(
             text(&mut chained, out, lineno, report)?;
             continue;
         }
-        let body_end = line.len()
-            - if line.ends_with(b"\r\n") {
-                2
-            } else {
-                usize::from(line.ends_with(b"\n"))
-            };
-        let (body, eol) = line.split_at(body_end);
-        let (bom, body) = match body.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) if lineno == 1 => (&b"\xEF\xBB\xBF"[..], rest),
-            _ => (&b""[..], body),
-        };
-        if body.iter().all(u8::is_ascii_whitespace) {
-            if run.text.is_empty() {
-                out.write_all(&line)?;
-            } else {
-                run.push(lineno, &line);
-            }
-            continue;
+        if let Err(e) = block.push(jr, &mut js, lineno, &line) {
+            invalid += 1;
+            first_invalid.get_or_insert((lineno, e));
         }
-        buf.clear();
-        match jr.redact(body, &mut js, &mut buf, None) {
-            Ok(()) => {
-                run.flush(redactor, &mut js, &mut findings, out, report, true)?;
-                if js.seen().iter().any(|s| Some(s.rule) == report.canary) {
-                    report.canary_at(lineno);
-                }
-                for e in js.edits() {
-                    if let Some(r) = e.rule {
-                        report.count(redactor, r);
-                    }
-                }
-                out.write_all(bom)?;
-                out.write_all(&buf)?;
-                out.write_all(eol)?;
-            }
-            Err(e) => {
-                invalid += 1;
-                first_invalid.get_or_insert((lineno, e));
-                run.push(lineno, &line);
-                if run.text.len() >= TEXT_RUN {
-                    run.flush(redactor, &mut js, &mut findings, out, report, false)?;
-                }
-            }
+        if block.input.len() >= BLOCK {
+            block.flush(redactor, jr, &mut js, out, report, false)?;
         }
         if reader.buffer().is_empty() {
             // The next read may wait for input (a live pipe): hand the
             // lines on first. (Asking the reader whether more is waiting
             // would wait for it.)
-            run.flush(redactor, &mut js, &mut findings, out, report, false)?;
+            block.flush(redactor, jr, &mut js, out, report, false)?;
             out.flush()?;
         }
     }
-    run.flush(redactor, &mut js, &mut findings, out, report, true)?;
+    block.flush(redactor, jr, &mut js, out, report, true)?;
     if let Some((l, e)) = first_invalid {
         eprintln!(
             "stanch: warning: {}: {invalid} line(s) were not valid JSON and were redacted as text (first: line {l}, {e})",
@@ -200,66 +165,215 @@ pub fn redact_jsonl<R: Read>(
     Ok(())
 }
 
-/// Consecutive lines of a JSON Lines input that are not JSON, redacted
-/// together as text.
+/// Lines of a JSON Lines input redacted with one engine scan: the JSON
+/// records' strings and the other lines' text are queued together
+/// ([`JsonRedactor::queue`]), so a log of short records costs one scan per
+/// block, not one per line.
 #[derive(Default)]
-struct TextRun {
-    text: Vec<u8>,
-    first_line: u64,
+struct Block {
+    /// The lines, as read.
+    input: Vec<u8>,
+    entries: Vec<Entry>,
+    /// Output of one document.
+    buf: Vec<u8>,
+    findings: Vec<Finding>,
 }
 
-impl TextRun {
-    fn push(&mut self, lineno: u64, line: &[u8]) {
-        if self.text.is_empty() {
-            self.first_line = lineno;
+/// A line or a run of lines in a [`Block`]: `input[start..end]`, from line
+/// `line` on.
+struct Entry {
+    start: usize,
+    end: usize,
+    line: u64,
+    kind: Kind,
+}
+
+enum Kind {
+    /// A blank line outside a text run: written as it is.
+    Blank,
+    /// A JSON record: its body (after a byte-order mark, before the line
+    /// end).
+    Doc {
+        q: Queued,
+        body: std::ops::Range<usize>,
+    },
+    /// Consecutive lines that are not JSON (and blank lines among them),
+    /// redacted together: one scan, and a secret over several lines (a PEM
+    /// block in a traceback between two records) is seen whole.
+    Text { q: Queued },
+}
+
+impl Block {
+    /// Adds line number `lineno` (with its line end). Not JSON: queued as
+    /// text, and the parse error returned for the warning.
+    fn push(
+        &mut self,
+        jr: &JsonRedactor<'_>,
+        js: &mut JsonScratch,
+        lineno: u64,
+        line: &[u8],
+    ) -> std::result::Result<(), JsonError> {
+        let start = self.input.len();
+        self.input.extend_from_slice(line);
+        let end = self.input.len();
+        let in_text = matches!(
+            self.entries.last(),
+            Some(Entry {
+                kind: Kind::Text { .. },
+                ..
+            })
+        );
+        let body_end = end
+            - if line.ends_with(b"\r\n") {
+                2
+            } else {
+                usize::from(line.ends_with(b"\n"))
+            };
+        let body_start = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(_) if lineno == 1 => start + 3,
+            _ => start,
+        };
+        let body = body_start.min(body_end)..body_end;
+        let mut result = Ok(());
+        if self.input[body.clone()].iter().all(u8::is_ascii_whitespace) {
+            if !in_text {
+                self.entries.push(Entry {
+                    start,
+                    end,
+                    line: lineno,
+                    kind: Kind::Blank,
+                });
+                return Ok(());
+            }
+        } else {
+            match jr.queue(&self.input[body.clone()], js) {
+                Ok(q) => {
+                    self.entries.push(Entry {
+                        start,
+                        end,
+                        line: lineno,
+                        kind: Kind::Doc { q, body },
+                    });
+                    return Ok(());
+                }
+                Err(e) => result = Err(e),
+            }
         }
-        self.text.extend_from_slice(line);
+        let q = jr.queue_text(line, js);
+        match self.entries.last_mut() {
+            Some(last) if in_text => last.end = end,
+            _ => self.entries.push(Entry {
+                start,
+                end,
+                line: lineno,
+                kind: Kind::Text { q },
+            }),
+        }
+        result
     }
 
-    /// Redacts the held lines and writes them out. Unless `all` (the run
-    /// has ended: a JSON line or the end of the input follows), lines from
-    /// where a multiline match (a PEM block) may still be incomplete stay
-    /// held for more input, as the text path holds them.
+    /// Scans what is queued once and writes the lines out redacted. Unless
+    /// `all` (the input has ended, or a line too long to hold follows), a
+    /// text run at the end is held from where a multiline match (a PEM
+    /// block) may still be incomplete, as the text path holds it, and
+    /// scanned again with more input.
     fn flush(
         &mut self,
         redactor: &Redactor,
+        jr: &JsonRedactor<'_>,
         js: &mut JsonScratch,
-        findings: &mut Vec<Finding>,
         out: &mut (dyn Write + Send),
         report: &mut Report<'_>,
         all: bool,
     ) -> Result<()> {
-        if self.text.is_empty() {
+        if self.entries.is_empty() {
             return Ok(());
         }
-        redactor.db().scan(&self.text, js.engine(), findings);
-        let keep = match js.engine().hold_from() {
-            Some(h) if !all && self.text.len() < 4 * TEXT_RUN => {
-                memchr::memrchr(b'\n', &self.text[..h]).map_or(0, |p| p + 1)
+        jr.scan_queued(js);
+        // Where a held text run starts to be held (absolute in `input`).
+        let mut held = None;
+        if let Some(Entry {
+            start,
+            end,
+            kind: Kind::Text { q },
+            ..
+        }) = self.entries.last()
+        {
+            if !all && end - start < 4 * TEXT_RUN {
+                if let Some(h) = jr.text_hold(*q, js) {
+                    let text = &self.input[*start..*end];
+                    let keep =
+                        memchr::memrchr(b'\n', &text[..h.min(text.len())]).map_or(0, |p| p + 1);
+                    held = Some(start + keep);
+                }
             }
-            _ => self.text.len(),
-        };
-        if keep == 0 {
-            return Ok(());
         }
-        if keep < self.text.len() {
-            // Findings of the lines handed on, without the held ones.
-            redactor
-                .db()
-                .scan(&self.text[..keep], js.engine(), findings);
+        let n = self.entries.len();
+        for (i, e) in self.entries.iter().enumerate() {
+            match e.kind {
+                Kind::Blank => out.write_all(&self.input[e.start..e.end])?,
+                Kind::Doc { q, ref body } => {
+                    self.buf.clear();
+                    if !jr.finish(q, &self.input[body.clone()], js, &mut self.buf, None) {
+                        anyhow::bail!(
+                            "{}:{}: internal error: a queued JSON record was lost",
+                            report.name,
+                            e.line
+                        );
+                    }
+                    if js.seen().iter().any(|s| Some(s.rule) == report.canary) {
+                        report.canary_at(e.line);
+                    }
+                    for ed in js.edits() {
+                        if let Some(r) = ed.rule {
+                            report.count(redactor, r);
+                        }
+                    }
+                    out.write_all(&self.input[e.start..body.start])?;
+                    out.write_all(&self.buf)?;
+                    out.write_all(&self.input[body.end..e.end])?;
+                }
+                Kind::Text { q } => {
+                    let end = held.filter(|_| i + 1 == n).unwrap_or(e.end);
+                    let text = &self.input[e.start..end];
+                    let findings: &[Finding] = if end == e.end {
+                        js.text_findings(q)
+                    } else {
+                        // Findings of the lines handed on, without the
+                        // held ones.
+                        redactor.db().scan(text, js.engine(), &mut self.findings);
+                        &self.findings
+                    };
+                    let mut lines = crate::lines::LineTracker::at_line(e.line);
+                    for f in findings.iter().filter(|f| Some(f.rule) == report.canary) {
+                        lines.advance(text, f.start);
+                        report.canary_at(lines.line);
+                    }
+                    for f in findings.iter().filter(|f| redactor.applies(f)) {
+                        report.count(redactor, f.rule);
+                    }
+                    redactor.write_redacted(text, findings, out)?;
+                }
+            }
         }
-        let text = &self.text[..keep];
-        let mut lines = crate::lines::LineTracker::at_line(self.first_line);
-        for f in findings.iter().filter(|f| Some(f.rule) == report.canary) {
-            lines.advance(text, f.start);
-            report.canary_at(lines.line);
+        js.clear_queue();
+        let last = self.entries.pop().expect("not empty");
+        self.entries.clear();
+        match held {
+            Some(h) => {
+                let line = last.line
+                    + memchr::memchr_iter(b'\n', &self.input[last.start..h]).count() as u64;
+                self.input.drain(..h);
+                let q = jr.queue_text(&self.input, js);
+                self.entries.push(Entry {
+                    start: 0,
+                    end: self.input.len(),
+                    line,
+                    kind: Kind::Text { q },
+                });
+            }
+            None => self.input.clear(),
         }
-        for f in findings.iter().filter(|f| redactor.applies(f)) {
-            report.count(redactor, f.rule);
-        }
-        redactor.write_redacted(text, findings, out)?;
-        self.first_line += memchr::memchr_iter(b'\n', text).count() as u64;
-        self.text.drain(..keep);
         Ok(())
     }
 }

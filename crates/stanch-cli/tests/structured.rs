@@ -369,6 +369,85 @@ fn jsonl_runs_of_plain_lines_are_redacted_together() {
 }
 
 #[test]
+fn jsonl_blocks_of_records_and_text_lose_nothing_at_their_edges() {
+    // Records and tracebacks (with PEM blocks) over several of the blocks
+    // that are scanned at once: blocks end inside text runs and PEM blocks,
+    // and line numbers of canaries carry over.
+    let dir = tempfile::tempdir().unwrap();
+    let token = mint_canary(dir.path());
+    let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+                VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK";
+    // (input, expected output) line groups; None: a line with the canary.
+    let mut groups: Vec<(String, Option<String>)> = Vec::new();
+    // The CLI scans blocks of (at least) 256 KiB of lines: the first one
+    // ends right after a BEGIN line, so the rest of that PEM block must be
+    // held for the next.
+    const BLOCK: usize = 256 << 10;
+    let (mut len, mut padded) = (0, false);
+    let head = "key dump:\n-----BEGIN RSA PRIVATE KEY-----\n";
+    for i in 0..6000 {
+        let msg = |t: &str| format!("{{\"i\":{i},\"msg\":\"auth token={t}\"}}\n");
+        let pat = format!("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}", i % 100);
+        groups.push((msg(&pat), Some(msg("[REDACTED:github-pat]"))));
+        let plain = format!("worker {i} {}\n", "x".repeat(i % 97));
+        groups.push((plain.clone(), Some(plain)));
+        if i % 7 == 3 {
+            len = groups.iter().map(|g| g.0.len()).sum();
+            if !padded && len + head.len() + 2 <= BLOCK && BLOCK - len < 4000 {
+                let pad = format!("{}\n", "p".repeat(BLOCK - len - head.len() - 1));
+                groups.push((pad.clone(), Some(pad)));
+                padded = true;
+            }
+            groups.push((
+                format!("{head}{body}\n-----END RSA PRIVATE KEY-----\n"),
+                Some("key dump:\n[REDACTED:pem-rsa-private-key]\n".to_string()),
+            ));
+        }
+        if i % 900 == 5 {
+            groups.push((format!("{{\"i\":{i},\"retry\":\"{token}\"}}\n"), None));
+            groups.push((format!("retrying with {token}\n"), None));
+        }
+    }
+    assert!(padded, "a block ends inside a PEM block ({len})");
+    let input: String = groups.iter().map(|g| g.0.as_str()).collect();
+    assert!(input.len() > 3 * (256 << 10), "{}", input.len());
+    // From a file: reads, and so blocks, end where the test expects.
+    std::fs::write(dir.path().join("in.jsonl"), &input).unwrap();
+    let o = stanch()
+        .current_dir(dir.path())
+        .args(["redact", "--format", "jsonl", "in.jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let out = text(&o.stdout);
+    let (mut out_lines, mut line, mut canary_lines) = (out.lines(), 0, Vec::new());
+    for (inp, want) in &groups {
+        line += inp.matches('\n').count();
+        match want {
+            Some(w) => {
+                for w in w.lines() {
+                    assert_eq!(out_lines.next(), Some(w), "input line {line}");
+                }
+            }
+            None => {
+                let got = out_lines.next().unwrap();
+                assert!(!got.contains(&token), "input line {line}: {got}");
+                canary_lines.push(line);
+            }
+        }
+    }
+    assert_eq!(out_lines.next(), None);
+    let err = text(&o.stderr);
+    let reported: Vec<usize> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("stanch: canary token found: canary-token at in.jsonl:"))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(reported, canary_lines, "{err}");
+}
+
+#[test]
 fn in_place_json_file_stays_json() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("body.json");

@@ -303,6 +303,11 @@ pub struct Scratch {
     /// Caches of the multiline rules' [`Partial`] DFAs.
     partial_caches: HashMap<u32, regex_automata::hybrid::dfa::Cache>,
     hold_from: Option<usize>,
+    /// [`RuleDb::scan_segmented`]: where each segment ends (sorted; the
+    /// last is the input's end). Empty: one segment.
+    seg_ends: Vec<usize>,
+    /// How many texts the scan now running reads (see [`Scratch::texts`]).
+    texts: usize,
     /// Parallel scans: smoothed time of the keyword-rule stage and of the
     /// extension stage per round (nanoseconds), to choose how to split the
     /// next round (see [`RuleDb::scan_parallel`]).
@@ -315,6 +320,12 @@ impl Scratch {
     /// window. Streaming callers keep the bytes from here for the next round.
     pub fn hold_from(&self) -> Option<usize> {
         self.hold_from
+    }
+
+    /// For extensions, during a scan: how many texts it reads (more than
+    /// one for [`RuleDb::scan_segmented`]), to size budgets meant per text.
+    pub fn texts(&self) -> usize {
+        self.texts
     }
 
     /// Folds one round's stage times into the smoothed ones.
@@ -700,6 +711,8 @@ impl RuleDb {
             truncated: Vec::new(),
             partial_caches: HashMap::new(),
             hold_from: None,
+            seg_ends: Vec::new(),
+            texts: 1,
             stage_ns: None,
         };
         s.ensure(self.inner.rules.len(), self.inner.deny_slots);
@@ -714,6 +727,36 @@ impl RuleDb {
         out.clear();
         self.collect(hay, scratch);
         resolve_overlaps(&self.inner.rules, &mut scratch.found, out);
+    }
+
+    /// [`scan`](Self::scan) of many texts at once, concatenated in `hay`:
+    /// text `k` ends at `ends[k]` (sorted, the last at `hay.len()`; each
+    /// text should end with a line end). Small texts scanned one by one
+    /// pay each scan's fixed costs and read their bytes at the prefilter's
+    /// slow one-lane pace; together they cost one scan.
+    ///
+    /// A multiline rule's window stops at the end of the text its keyword
+    /// is in, so a match never runs from one text into the next (a PEM
+    /// block's body is looked for in its own text only), and only the last
+    /// text's windows can leave [`Scratch::hold_from`] set. Other rules'
+    /// windows stop at line ends anyway. Findings are those of scanning each
+    /// text alone, but for a finder or extension match that crosses a line
+    /// end at a text's edge; callers cut findings at the texts' ends.
+    pub fn scan_segmented(
+        &self,
+        hay: &[u8],
+        ends: &[usize],
+        scratch: &mut Scratch,
+        out: &mut Vec<Finding>,
+    ) {
+        scratch.seg_ends.clear();
+        if ends.len() > 1 {
+            scratch.seg_ends.extend_from_slice(ends);
+            debug_assert!(ends.windows(2).all(|w| w[0] <= w[1]));
+            debug_assert_eq!(ends.last(), Some(&hay.len()));
+        }
+        self.scan(hay, scratch, out);
+        scratch.seg_ends.clear();
     }
 
     /// Like [`scan`](Self::scan), on `scratches.len()` threads, in one of two
@@ -894,9 +937,15 @@ impl RuleDb {
         let t = clock();
         self.collect_rules(hay, scratch);
         let rules = ns(t);
+        // Segments bound the keyword rules' windows only: the extensions'
+        // inner scans (of decoded text) are scans of their own.
+        let seg_ends = std::mem::take(&mut scratch.seg_ends);
         self.collect_finders(hay, scratch);
         let t = clock();
+        scratch.texts = seg_ends.len().max(1);
         self.collect_extensions(hay, scratch);
+        scratch.texts = 1;
+        scratch.seg_ends = seg_ends;
         [rules, ns(t)]
     }
 
@@ -971,6 +1020,7 @@ impl RuleDb {
         if let Some(pre) = &inner.prefilter {
             let (windows, truncated) = (&mut scratch.windows, &mut scratch.truncated);
             let caches = &mut scratch.deny_caches;
+            let seg_ends = &scratch.seg_ends;
             let min = self.min_severity;
             pre.for_each(hay, |k, ks, ke| {
                 for &(ri, bounds) in &inner.kw_rules[k] {
@@ -988,9 +1038,16 @@ impl RuleDb {
                             continue;
                         }
                     }
-                    let (ws, we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
+                    let (ws, mut we) = window(hay, ks, ke, spec.max_len(), spec.multiline);
+                    let mut seg_end = hay.len();
+                    if spec.multiline && !seg_ends.is_empty() {
+                        seg_end = seg_ends[seg_ends
+                            .partition_point(|&e| e <= ks)
+                            .min(seg_ends.len() - 1)];
+                        we = we.min(seg_end).max(ws);
+                    }
                     windows.push((ri, ws, we));
-                    if spec.multiline && ke + spec.max_len() > hay.len() {
+                    if spec.multiline && seg_end == hay.len() && ke + spec.max_len() > hay.len() {
                         truncated.push((ri, ws, ks, ke));
                     }
                 }
@@ -1009,11 +1066,22 @@ impl RuleDb {
         part: Option<(u32, u32)>,
         scratch: &mut Scratch,
     ) {
+        let seg_ends = std::mem::take(&mut scratch.seg_ends);
         let mut i = 0;
         while i < windows.len() {
             let (ri, ws, mut we) = windows[i];
+            // Windows in different segments are never merged (a multiline
+            // window may end right where the next segment's start).
+            let limit = match seg_ends.partition_point(|&e| e <= ws) {
+                k if k < seg_ends.len() => seg_ends[k],
+                _ => usize::MAX,
+            };
             let mut j = i + 1;
-            while j < windows.len() && windows[j].0 == ri && windows[j].1 <= we {
+            while j < windows.len()
+                && windows[j].0 == ri
+                && windows[j].1 <= we
+                && windows[j].1 < limit
+            {
                 we = we.max(windows[j].2);
                 j += 1;
             }
@@ -1022,6 +1090,7 @@ impl RuleDb {
                 self.confirm(ri, hay, ws, we, scratch);
             }
         }
+        scratch.seg_ends = seg_ends;
     }
 
     /// Resolves the multiline windows the end of `hay` cut short, from the
@@ -1966,6 +2035,128 @@ mod scan_tests {
         ] {
             assert!(!has(id), "{id}");
         }
+    }
+
+    /// A PEM block cut across two texts, a whole one, and one cut by the
+    /// end of the input.
+    fn pem_texts() -> Vec<String> {
+        let body = "MIIEowIBAAKCAQEAx3b9Qm1vT0pLk2WcYzN5dR8sJ4hFqEaB7uKxGtVnP0iLoZ6y\n\
+                    c2VjcmV0LWtleS1ib2R5LWZvci10ZXN0cy1vbmx5LW5vdC1yZWFsLWF0LWFsbAo1\n\
+                    ZmFrZWtleWRhdGFmYWtla2V5ZGF0YWZha2VrZXlkYXRhZmFrZWtleWRhdGFmYWtl\n";
+        vec![
+            "worker started\n-----BEGIN RSA PRIVATE KEY-----\n".to_string(),
+            format!("{body}-----END RSA PRIVATE KEY-----\nmail bob@acme.io\n"),
+            format!("key:\n-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\ntoken=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n"),
+            format!("tail\n-----BEGIN RSA PRIVATE KEY-----\n{}", &body[..70]),
+        ]
+    }
+
+    /// Each text scanned alone, findings shifted to where it sits in the
+    /// concatenation; and the last text's hold.
+    fn one_by_one(db: &RuleDb, texts: &[String]) -> (Vec<Finding>, Option<usize>) {
+        let (mut all, mut hold, mut at) = (Vec::new(), None, 0);
+        let mut s = db.scratch();
+        for t in texts {
+            let mut out = Vec::new();
+            db.scan(t.as_bytes(), &mut s, &mut out);
+            all.extend(out.iter().map(|f| Finding {
+                start: f.start + at,
+                end: f.end + at,
+                rule: f.rule,
+            }));
+            hold = s.hold_from().map(|h| h + at);
+            at += t.len();
+        }
+        (all, hold)
+    }
+
+    #[test]
+    fn a_segmented_scan_finds_what_each_text_alone_finds() {
+        let db = crate::pack::builtin().unwrap();
+        let texts = pem_texts();
+        let hay = texts.concat();
+        let ends: Vec<usize> = texts
+            .iter()
+            .scan(0, |at, t| {
+                *at += t.len();
+                Some(*at)
+            })
+            .collect();
+        let (want, hold) = one_by_one(&db, &texts);
+        let mut s = db.scratch();
+        let mut got = Vec::new();
+        db.scan_segmented(hay.as_bytes(), &ends, &mut s, &mut got);
+        assert_eq!(got, want);
+        assert_eq!(s.hold_from(), hold);
+        assert!(
+            hold.is_some_and(|h| h > ends[2]),
+            "the cut block at the end holds"
+        );
+        // The block cut across the first two texts is no key (each text
+        // alone holds half of it); scanned as one text, it is.
+        let pem_in_first = |fs: &[Finding]| {
+            fs.iter()
+                .any(|f| f.start < ends[0] && db.rule(f.rule).id().starts_with("pem-"))
+        };
+        assert!(!pem_in_first(&got));
+        assert!(got
+            .iter()
+            .any(|f| db.rule(f.rule).id() == "pem-rsa-private-key"));
+        let mut plain = Vec::new();
+        db.scan(hay.as_bytes(), &mut s, &mut plain);
+        assert!(pem_in_first(&plain));
+        // A block cut by a text's end that is not the last holds nothing.
+        let swapped = [texts[3].clone(), texts[2].clone()];
+        let ends = [swapped[0].len(), swapped[0].len() + swapped[1].len()];
+        db.scan_segmented(swapped.concat().as_bytes(), &ends, &mut s, &mut got);
+        assert_eq!(s.hold_from(), None);
+        assert_eq!(got, one_by_one(&db, &swapped).0);
+    }
+
+    #[test]
+    fn extensions_see_how_many_texts_a_scan_reads_and_inner_scans_are_whole() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        #[derive(Debug, Default)]
+        struct Probe {
+            texts: AtomicUsize,
+            inner: AtomicUsize,
+        }
+        impl crate::Extension for Probe {
+            fn find(&self, db: &RuleDb, hay: &[u8], scratch: &mut Scratch, _: &mut Vec<Finding>) {
+                if self.texts.load(Ordering::Relaxed) != 0 {
+                    return; // the inner scan below
+                }
+                self.texts.store(scratch.texts(), Ordering::Relaxed);
+                // An inner scan of the whole input: a PEM block across the
+                // outer scan's texts is one text here.
+                let mut inner = Vec::new();
+                db.scan(hay, scratch, &mut inner);
+                let pem = inner
+                    .iter()
+                    .filter(|f| db.rule(f.rule).id().contains("pem"));
+                self.inner.store(pem.count(), Ordering::Relaxed);
+            }
+        }
+        let probe = std::sync::Arc::new(Probe::default());
+        let db = crate::pack::builtin()
+            .unwrap()
+            .with_extension(probe.clone());
+        let texts = pem_texts();
+        let hay = texts.concat();
+        let ends = [texts[0].len(), hay.len()];
+        let (mut s, mut out) = (db.scratch(), Vec::new());
+        db.scan_segmented(hay.as_bytes(), &ends, &mut s, &mut out);
+        assert_eq!(probe.texts.load(Ordering::Relaxed), 2);
+        // What a plain scan of the whole input finds (the block across
+        // the two texts included).
+        let plain = crate::pack::builtin().unwrap();
+        let mut whole = Vec::new();
+        plain.scan(hay.as_bytes(), &mut plain.scratch(), &mut whole);
+        let pem = whole
+            .iter()
+            .filter(|f| plain.rule(f.rule).id().contains("pem"));
+        assert_eq!(probe.inner.load(Ordering::Relaxed), pem.count());
+        assert_eq!(s.texts(), 1, "outside a scan");
     }
 
     fn hold(text: &str) -> Option<usize> {

@@ -16,7 +16,8 @@
 //! line ends) and scanned together, at most [`WINDOW`] decoded bytes per
 //! piece (longer URL/JSON strings are cut into overlapping windows; longer
 //! base64 runs are not decoded), nesting at most [`MAX_DEPTH`] levels, and a
-//! per-scan budget of decoded bytes proportional to the input.
+//! per-scan budget of decoded bytes: twice the input, plus 256 KiB per text
+//! scanned (see [`Scratch::texts`]).
 
 mod forms;
 
@@ -286,7 +287,10 @@ impl Extension for Decoder {
             return;
         };
         if DEPTH.with(Cell::get) == 1 {
-            BUDGET.with(|b| b.set(hay.len().saturating_mul(2).saturating_add(256 << 10)));
+            // Per text: a scan of many texts (JSON Lines records) decodes
+            // what scanning each alone would.
+            let fixed = (256usize << 10).saturating_mul(scratch.texts());
+            BUDGET.with(|b| b.set(hay.len().saturating_mul(2).saturating_add(fixed)));
         }
         let mut batch: Option<Batch> = None;
         if self.base64 {

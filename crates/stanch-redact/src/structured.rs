@@ -16,6 +16,6 @@ pub mod json;
 pub mod keys;
 pub mod parse;
 
-pub use json::{Edit, JsonRedactor, JsonScratch, Seen};
+pub use json::{Edit, JsonRedactor, JsonScratch, Queued, Seen};
 pub use keys::{KeyClass, SecretKeys};
 pub use parse::JsonError;

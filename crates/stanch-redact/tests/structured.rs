@@ -369,3 +369,108 @@ fn a_pseudonym_is_no_context_for_its_neighbour() {
     assert_eq!(redact(&once), once);
     assert!(once.ends_with(", 4509263347668942439]]"), "{once}");
 }
+
+// ---- queued documents (JSON Lines) ------------------------------------
+
+const PEM_BODY: &str = "MIIEowIBAAKCAQEAx3b9Qm1vT0pLk2WcYzN5dR8sJ4hFqEaB7uKxGtVnP0iLoZ6y\n\
+                        c2VjcmV0LWtleS1ib2R5LWZvci10ZXN0cy1vbmx5LW5vdC1yZWFsLWF0LWFsbAo1\n";
+
+/// A line of a JSON Lines input: a record, or a line that is not JSON.
+#[derive(Clone, Debug)]
+enum Line {
+    Doc(String),
+    Text(String),
+}
+
+fn arb_line() -> impl Strategy<Value = Line> {
+    let pem_begin = "-----BEGIN RSA PRIVATE KEY-----\n";
+    let pem_end = "-----END RSA PRIVATE KEY-----\n";
+    let text = prop_oneof![
+        Just(pem_begin.to_string()),
+        Just(PEM_BODY.to_string()),
+        Just(pem_end.to_string()),
+        Just(format!("token={SECRET}\n")),
+        Just("mail bob@acme.io from 10.0.0.7\n".to_string()),
+        Just("\n".to_string()),
+        Just("{\"cut\": \n".to_string()),
+        "[ -~]{0,30}\n",
+    ];
+    // Records whose strings end or start inside a PEM block: scanned
+    // alone, no block; queued together, the block must not be joined.
+    let doc = prop_oneof![
+        arb_json().prop_map(|v| v.to_string()),
+        Just(serde_json::json!({"log": format!("key:\n{pem_begin}")}).to_string()),
+        Just(serde_json::json!({"log": format!("{PEM_BODY}{pem_end}")}).to_string()),
+        Just(serde_json::json!({"k": format!("{pem_begin}{PEM_BODY}{pem_end}")}).to_string()),
+    ];
+    prop_oneof![doc.prop_map(Line::Doc), text.prop_map(Line::Text)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Records and text queued together and scanned once come out as each
+    /// record redacted alone and each run of text lines scanned alone.
+    #[test]
+    fn queued_records_and_text_redact_as_each_alone(lines in prop::collection::vec(arb_line(), 1..12)) {
+        let r = redactor();
+        let jr = JsonRedactor::new(r, keys());
+        let mut s = JsonScratch::new(r);
+        let mut queued = Vec::new();
+        for l in &lines {
+            match l {
+                Line::Doc(d) => queued.push((jr.queue(d.as_bytes(), &mut s).unwrap(), d.clone(), true)),
+                Line::Text(t) => {
+                    // Text after text extends it.
+                    let q = jr.queue_text(t.as_bytes(), &mut s);
+                    match queued.last_mut() {
+                        Some((last, run, false)) if *last == q => run.push_str(t),
+                        _ => queued.push((q, t.clone(), false)),
+                    }
+                }
+            }
+        }
+        jr.scan_queued(&mut s);
+        let mut alone = JsonScratch::new(r);
+        let mut engine = r.db().scratch();
+        for (q, item, doc) in &queued {
+            if *doc {
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                prop_assert!(jr.finish(*q, item.as_bytes(), &mut s, &mut got, None));
+                jr.redact(item.as_bytes(), &mut alone, &mut want, None).unwrap();
+                prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+                prop_assert_eq!(s.edits(), alone.edits());
+                prop_assert_eq!(s.seen(), alone.seen());
+            } else {
+                let mut want = Vec::new();
+                r.db().scan(item.as_bytes(), &mut engine, &mut want);
+                prop_assert_eq!(s.text_findings(*q), &want[..], "{}", item);
+                // Text is no document.
+                prop_assert!(!jr.finish(*q, item.as_bytes(), &mut s, &mut Vec::new(), None));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_record_is_finished_only_with_its_own_bytes_after_the_scan() {
+    let r = redactor();
+    let jr = JsonRedactor::new(r, keys());
+    let mut s = JsonScratch::new(r);
+    let doc = format!(r#"{{"t":"{SECRET}"}}"#);
+    let q = jr.queue(doc.as_bytes(), &mut s).unwrap();
+    let mut out = Vec::new();
+    assert!(
+        !jr.finish(q, doc.as_bytes(), &mut s, &mut out, None),
+        "not scanned yet"
+    );
+    jr.scan_queued(&mut s);
+    assert!(!jr.finish(q, b"{}", &mut s, &mut out, None), "other bytes");
+    assert!(out.is_empty(), "nothing written when refused");
+    assert!(jr.finish(q, doc.as_bytes(), &mut s, &mut out, None));
+    assert!(!String::from_utf8(out).unwrap().contains(SECRET));
+    assert!(jr.queue(b"{\"cut\": ", &mut s).is_err());
+    assert!(s.queued_bytes() > 0);
+    s.clear_queue();
+    assert_eq!(s.queued_bytes(), 0);
+}

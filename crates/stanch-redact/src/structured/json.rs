@@ -4,10 +4,14 @@
 //! output is valid JSON of the same shape.
 //!
 //! How a document is read:
-//! 1. The whole document is scanned as text once, with every rule and
-//!    extension (the rules read escaped forms, the decoder reads `\u`
-//!    escapes). This is the expensive part and it is the same scan as text
-//!    mode, so JSON costs little more than text.
+//! 1. The decoded text of every string (and long number) is scanned once,
+//!    each member on a line of its own as `"key": "value"`, with every rule
+//!    and extension. This is the expensive part and it is the same scan as
+//!    text mode, so JSON costs little more than text. Many documents (JSON
+//!    Lines) can be queued and scanned together ([`JsonRedactor::queue`]),
+//!    each its own segment of the scan
+//!    ([`RuleDb::scan_segmented`](stanch_engine::RuleDb::scan_segmented)),
+//!    so the result is that of redacting each alone.
 //! 2. The document is parsed ([`parse`](super::parse)) and walked with the
 //!    key each value sits under:
 //!    - a value under a secret-naming key (`password`, `Authorization`,
@@ -74,18 +78,20 @@ pub struct Seen {
     pub offset: usize,
 }
 
-/// Buffers reused across documents.
+/// Buffers reused across documents, and what is queued for the next
+/// engine scan: documents' strings and text (see [`JsonRedactor::queue`]).
 pub struct JsonScratch {
     scan: Scratch,
-    findings: Vec<Finding>,
-    nodes: Vec<Node>,
+    batch: Batch,
     edits: Vec<Edit>,
     seen: Vec<Seen>,
+    found: Vec<Finding>,
 }
 
 impl std::fmt::Debug for JsonScratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonScratch")
+            .field("queued", &self.batch.items.len())
             .field("edits", &self.edits.len())
             .finish_non_exhaustive()
     }
@@ -95,10 +101,10 @@ impl JsonScratch {
     pub fn new(redactor: &Redactor) -> JsonScratch {
         JsonScratch {
             scan: redactor.db().scratch(),
-            findings: Vec::new(),
-            nodes: Vec::new(),
+            batch: Batch::default(),
             edits: Vec::new(),
             seen: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -107,14 +113,277 @@ impl JsonScratch {
         &mut self.scan
     }
 
-    /// The last document's rewrites, in order.
+    /// The last finished document's rewrites, in order.
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }
 
-    /// Every finding in the last document, redacted or not (canaries too).
+    /// Every finding in the last finished document, redacted or not
+    /// (canaries too).
     pub fn seen(&self) -> &[Seen] {
         &self.seen
+    }
+
+    /// Bytes queued for the next scan (decoded strings and text).
+    pub fn queued_bytes(&self) -> usize {
+        self.batch.bytes.len()
+    }
+
+    /// Forgets everything queued.
+    pub fn clear_queue(&mut self) {
+        self.batch.clear();
+    }
+
+    /// After [`JsonRedactor::scan_queued`]: the findings in queued text
+    /// `q`, in its coordinates (sorted, cut at its ends), redacted or not.
+    pub fn text_findings(&self, q: Queued) -> &[Finding] {
+        match self.batch.items.get(q.0) {
+            Some(it) if it.text && self.batch.scanned => {
+                let p = &self.batch.pieces[it.pieces.start];
+                &self.batch.findings[p.first..p.first + p.count]
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// A document or text queued in a [`JsonScratch`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Queued(usize);
+
+/// What one engine scan reads: the decoded strings of queued documents
+/// (each member on a line of its own, see [`Batch::push_doc`]) and queued
+/// text as it is, in queue order.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    pieces: Vec<Piece>,
+    /// After the scan: findings in piece coordinates, grouped by piece.
+    findings: Vec<Finding>,
+    /// The engine's findings, in batch coordinates.
+    raw: Vec<Finding>,
+    /// Every queued document's nodes, one document after the other.
+    nodes: Vec<Node>,
+    parsed: Vec<Node>,
+    items: Vec<Item>,
+    ends: Vec<usize>,
+    scanned: bool,
+}
+
+/// A queued document (its nodes and pieces) or text (one piece).
+#[derive(Clone, Debug)]
+struct Item {
+    nodes: std::ops::Range<usize>,
+    pieces: std::ops::Range<usize>,
+    len: usize,
+    text: bool,
+    /// Where its bytes end in the batch.
+    batch_end: usize,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.pieces.clear();
+        self.findings.clear();
+        self.nodes.clear();
+        self.items.clear();
+        self.scanned = false;
+    }
+
+    /// Parses `doc` and appends the decoded text of every string (and every
+    /// long number). Decoded, so escapes never hide or split a finding;
+    /// batched, so a document of small strings (or many documents) costs
+    /// one scan. Each member is written `"key": "value"` on a line of its
+    /// own, so rules that read a value with its key (`"password": "…"`) see
+    /// both. Not JSON: nothing is queued.
+    fn push_doc(
+        &mut self,
+        jr: &JsonRedactor<'_>,
+        doc: &[u8],
+        depth: usize,
+    ) -> Result<Queued, JsonError> {
+        parse(doc, &mut self.parsed)?;
+        self.scanned = false;
+        if self.bytes.last().is_some_and(|&b| b != b'\n') {
+            // Text that ended without a line end: keep lines apart.
+            self.bytes.push(b'\n');
+        }
+        let n0 = self.nodes.len();
+        self.nodes.extend_from_slice(&self.parsed);
+        let p0 = self.pieces.len();
+        let (batch, pieces) = (&mut self.bytes, &mut self.pieces);
+        batch.reserve(doc.len() + self.parsed.len() * 4);
+        let mut push = |cs: usize, ce: usize, escaped: bool, batch: &mut Vec<u8>| {
+            let at = batch.len();
+            if escaped {
+                unescape_append(&doc[cs..ce], batch);
+            } else {
+                batch.extend_from_slice(&doc[cs..ce]);
+            }
+            pieces.push(Piece {
+                cs,
+                at,
+                len: batch.len() - at,
+                first: 0,
+                count: 0,
+            });
+        };
+        for n in self.parsed.iter() {
+            let string = n.kind == Kind::String && {
+                let (cs, ce) = n.content();
+                !jr.nests(&doc[cs..ce], n.escaped, depth)
+            };
+            if let Some((ks, ke)) = n.key {
+                batch.push(b'"');
+                push(ks, ke, n.key_escaped, batch);
+                batch.extend_from_slice(if string { b"\": " } else { b"\":\n" });
+            }
+            if string {
+                let (cs, ce) = n.content();
+                batch.push(b'"');
+                push(cs, ce, n.escaped, batch);
+                batch.extend_from_slice(b"\"\n");
+            } else if n.kind == Kind::Number && n.end - n.start >= MIN_NUMBER {
+                push(n.start, n.end, false, batch);
+                batch.push(b'\n');
+            }
+        }
+        self.items.push(Item {
+            nodes: n0..self.nodes.len(),
+            pieces: p0..self.pieces.len(),
+            len: doc.len(),
+            text: false,
+            batch_end: self.bytes.len(),
+        });
+        Ok(Queued(self.items.len() - 1))
+    }
+
+    /// Appends text as it is; text right after text extends it.
+    fn push_text(&mut self, text: &[u8]) -> Queued {
+        self.scanned = false;
+        if let Some(last) = self.items.last_mut().filter(|it| it.text) {
+            let p = &mut self.pieces[last.pieces.start];
+            self.bytes.extend_from_slice(text);
+            p.len += text.len();
+            last.len += text.len();
+            last.batch_end = self.bytes.len();
+            return Queued(self.items.len() - 1);
+        }
+        let at = self.bytes.len();
+        self.bytes.extend_from_slice(text);
+        self.pieces.push(Piece {
+            cs: 0,
+            at,
+            len: text.len(),
+            first: 0,
+            count: 0,
+        });
+        self.items.push(Item {
+            nodes: 0..0,
+            pieces: self.pieces.len() - 1..self.pieces.len(),
+            len: text.len(),
+            text: true,
+            batch_end: self.bytes.len(),
+        });
+        Queued(self.items.len() - 1)
+    }
+
+    /// Scans everything queued once and hands each piece its findings (a
+    /// finding that runs over a piece's end is cut there).
+    fn scan(&mut self, db: &stanch_engine::RuleDb, scan: &mut Scratch) {
+        // One segment per document or text: a multiline match never runs
+        // from one into the next.
+        self.ends.clear();
+        self.ends.extend(self.items.iter().map(|it| it.batch_end));
+        db.scan_segmented(&self.bytes, &self.ends, scan, &mut self.raw);
+        let pieces = &mut self.pieces;
+        let mut local: Vec<(usize, Finding)> = Vec::with_capacity(self.raw.len());
+        for f in &self.raw {
+            let mut pi = pieces.partition_point(|p| p.at + p.len <= f.start);
+            while pi < pieces.len() && pieces[pi].at < f.end {
+                let p = &pieces[pi];
+                let (s, e) = (f.start.max(p.at) - p.at, f.end.min(p.at + p.len) - p.at);
+                if s < e {
+                    local.push((
+                        pi,
+                        Finding {
+                            start: s,
+                            end: e,
+                            rule: f.rule,
+                        },
+                    ));
+                }
+                pi += 1;
+            }
+        }
+        local.sort_by_key(|(pi, f)| (*pi, f.start));
+        for p in pieces.iter_mut() {
+            p.count = 0;
+        }
+        self.findings.clear();
+        for (pi, f) in local {
+            let p = &mut pieces[pi];
+            if p.count == 0 {
+                p.first = self.findings.len();
+            }
+            p.count += 1;
+            self.findings.push(f);
+        }
+        self.scanned = true;
+    }
+
+    /// Walks scanned document `item` (`doc`, as queued) and fills `edits`
+    /// (sorted, disjoint). `base` is where findings are reported when the
+    /// document is a string inside another.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        jr: &JsonRedactor<'_>,
+        item: usize,
+        doc: &[u8],
+        depth: usize,
+        base: Option<usize>,
+        edits: &mut Vec<Edit>,
+        scan: &mut Scratch,
+        seen: &mut Vec<Seen>,
+        map: Option<&mut RestoreMap>,
+    ) {
+        let it = &self.items[item];
+        let pieces = &self.pieces[it.pieces.clone()];
+        for p in pieces {
+            for f in &self.findings[p.first..p.first + p.count] {
+                seen.push(Seen {
+                    rule: f.rule,
+                    offset: base.unwrap_or(p.cs),
+                });
+            }
+        }
+        let mut w = Walk {
+            jr,
+            doc,
+            nodes: &self.nodes[it.nodes.clone()],
+            pieces,
+            findings: &self.findings,
+            edits,
+            scan,
+            seen,
+            depth,
+            base,
+            map,
+        };
+        w.node(0, KeyClass::Unknown);
+        w.edits.sort_by_key(|e| e.start);
+        // Edits come from disjoint tokens and are merged within a token;
+        // keep the invariant anyway.
+        let mut last = 0;
+        w.edits.retain(|e| {
+            let keep = e.start >= last;
+            if keep {
+                last = e.end;
+            }
+            keep
+        });
     }
 }
 
@@ -151,6 +420,7 @@ impl<'a> JsonRedactor<'a> {
     /// Redacts one JSON document (surrounding blanks allowed) and appends
     /// the result to `out`. A document that is not JSON is an error and
     /// nothing is appended. `map`, if given, records pseudonyms for restore.
+    /// Anything queued in `scratch` is forgotten.
     pub fn redact(
         &self,
         doc: &[u8],
@@ -158,157 +428,124 @@ impl<'a> JsonRedactor<'a> {
         out: &mut Vec<u8>,
         map: Option<&mut RestoreMap>,
     ) -> Result<(), JsonError> {
-        scratch.edits.clear();
-        scratch.seen.clear();
-        let mut nodes = std::mem::take(&mut scratch.nodes);
-        let mut findings = std::mem::take(&mut scratch.findings);
-        let mut edits = std::mem::take(&mut scratch.edits);
-        let r = self.level(
-            doc,
-            0,
-            &mut nodes,
-            &mut findings,
-            &mut edits,
-            &mut scratch.scan,
-            &mut scratch.seen,
-            None,
-            map,
-        );
-        if r.is_ok() {
-            let mut pos = 0;
-            for e in &edits {
-                out.extend_from_slice(&doc[pos..e.start]);
-                out.extend_from_slice(&e.text);
-                pos = e.end;
-            }
-            out.extend_from_slice(&doc[pos..]);
-        }
-        scratch.nodes = nodes;
-        scratch.findings = findings;
-        scratch.edits = edits;
-        r
+        scratch.clear_queue();
+        let q = self.queue(doc, scratch)?;
+        self.scan_queued(scratch);
+        let done = self.finish(q, doc, scratch, out, map);
+        debug_assert!(done, "a document just queued and scanned");
+        Ok(())
     }
 
-    /// Parses, scans and walks one document; fills `edits` (sorted,
-    /// disjoint). `base` is where findings are reported when this document
-    /// is a string inside another.
+    /// Parses `doc` and queues its strings for the next
+    /// [`scan_queued`](Self::scan_queued), which scans everything queued
+    /// at once: many small documents (JSON Lines) cost one scan, not one
+    /// each. A document that is not JSON is an error and is not queued.
+    pub fn queue(&self, doc: &[u8], scratch: &mut JsonScratch) -> Result<Queued, JsonError> {
+        scratch.batch.push_doc(self, doc, 0)
+    }
+
+    /// Queues text, scanned as it is (lines of a JSON Lines input that are
+    /// not JSON). Text queued right after text extends it, so a multiline
+    /// match (a PEM block) over consecutive lines is found whole.
+    pub fn queue_text(&self, text: &[u8], scratch: &mut JsonScratch) -> Queued {
+        scratch.batch.push_text(text)
+    }
+
+    /// Scans everything queued, once.
+    pub fn scan_queued(&self, scratch: &mut JsonScratch) {
+        scratch.batch.scan(self.redactor.db(), &mut scratch.scan);
+    }
+
+    /// After [`scan_queued`](Self::scan_queued): appends document `q`
+    /// (`doc`, the bytes it was queued with) redacted to `out`; its
+    /// rewrites and findings are then in [`JsonScratch::edits`] and
+    /// [`JsonScratch::seen`]. `doc` as queued: the queue keeps offsets,
+    /// not bytes. False, and nothing appended, if `q` is not a scanned
+    /// document of `doc`'s length (text, or not scanned yet).
+    #[must_use]
+    pub fn finish(
+        &self,
+        q: Queued,
+        doc: &[u8],
+        scratch: &mut JsonScratch,
+        out: &mut Vec<u8>,
+        map: Option<&mut RestoreMap>,
+    ) -> bool {
+        scratch.edits.clear();
+        scratch.seen.clear();
+        let b = &scratch.batch;
+        if !b.scanned
+            || !b
+                .items
+                .get(q.0)
+                .is_some_and(|it| !it.text && it.len == doc.len())
+        {
+            return false;
+        }
+        b.walk(
+            self,
+            q.0,
+            doc,
+            0,
+            None,
+            &mut scratch.edits,
+            &mut scratch.scan,
+            &mut scratch.seen,
+            map,
+        );
+        let mut pos = 0;
+        for e in &scratch.edits {
+            out.extend_from_slice(&doc[pos..e.start]);
+            out.extend_from_slice(&e.text);
+            pos = e.end;
+        }
+        out.extend_from_slice(&doc[pos..]);
+        true
+    }
+
+    /// After [`scan_queued`](Self::scan_queued), for text `q` queued last:
+    /// the offset in it from which a multiline match (a PEM block) may be
+    /// incomplete because the queue ended inside its window (see
+    /// [`Scratch::hold_from`]). A streaming caller holds the text from
+    /// there for more input.
+    pub fn text_hold(&self, q: Queued, scratch: &mut JsonScratch) -> Option<usize> {
+        let b = &scratch.batch;
+        let it = b
+            .items
+            .get(q.0)
+            .filter(|it| it.text && q.0 + 1 == b.items.len())?;
+        let at = b.pieces[it.pieces.start].at;
+        let h = scratch.scan.hold_from()?;
+        if h >= at {
+            return Some(h - at);
+        }
+        // The window opened before the text (in a document's strings):
+        // whether the text itself holds one is a question for the text
+        // alone.
+        let text = &b.bytes[at..at + it.len];
+        self.redactor
+            .db()
+            .scan(text, &mut scratch.scan, &mut scratch.found);
+        scratch.scan.hold_from()
+    }
+
+    /// Walks string content `doc` holding JSON, as a document of its own
+    /// (one scan), into `edits`.
     #[allow(clippy::too_many_arguments)]
     fn level(
         &self,
         doc: &[u8],
         depth: usize,
-        nodes: &mut Vec<Node>,
-        findings: &mut Vec<Finding>,
         edits: &mut Vec<Edit>,
         scan: &mut Scratch,
         seen: &mut Vec<Seen>,
         base: Option<usize>,
         map: Option<&mut RestoreMap>,
     ) -> Result<(), JsonError> {
-        parse(doc, nodes)?;
-        // One scan over every string's decoded text (and every long
-        // number): decoded, so escapes never hide or split a finding;
-        // batched, so a document of small strings costs one scan. Each
-        // member is written `"key": "value"` on a line of its own, so rules
-        // that read a value with its key (`"password": "…"`) see both.
-        let mut batch = Vec::with_capacity(doc.len() + nodes.len() * 4);
-        let mut pieces: Vec<Piece> = Vec::new();
-        let mut push = |cs: usize, ce: usize, escaped: bool, batch: &mut Vec<u8>| {
-            let at = batch.len();
-            if escaped {
-                unescape_append(&doc[cs..ce], batch);
-            } else {
-                batch.extend_from_slice(&doc[cs..ce]);
-            }
-            pieces.push(Piece {
-                cs,
-                at,
-                len: batch.len() - at,
-                first: 0,
-                count: 0,
-            });
-        };
-        for n in nodes.iter() {
-            let string = n.kind == Kind::String && {
-                let (cs, ce) = n.content();
-                !self.nests(&doc[cs..ce], n.escaped, depth)
-            };
-            if let Some((ks, ke)) = n.key {
-                batch.push(b'"');
-                push(ks, ke, n.key_escaped, &mut batch);
-                batch.extend_from_slice(if string { b"\": " } else { b"\":\n" });
-            }
-            if string {
-                let (cs, ce) = n.content();
-                batch.push(b'"');
-                push(cs, ce, n.escaped, &mut batch);
-                batch.extend_from_slice(b"\"\n");
-            } else if n.kind == Kind::Number && n.end - n.start >= MIN_NUMBER {
-                push(n.start, n.end, false, &mut batch);
-                batch.push(b'\n');
-            }
-        }
-        self.redactor.db().scan(&batch, scan, findings);
-        // Findings to pieces, in piece coordinates (a finding that runs
-        // over a piece's end is cut there).
-        let mut local: Vec<(usize, Finding)> = Vec::with_capacity(findings.len());
-        for f in findings.iter() {
-            let mut pi = pieces.partition_point(|p| p.at + p.len <= f.start);
-            while pi < pieces.len() && pieces[pi].at < f.end {
-                let p = &pieces[pi];
-                let (s, e) = (f.start.max(p.at) - p.at, f.end.min(p.at + p.len) - p.at);
-                if s < e {
-                    local.push((
-                        pi,
-                        Finding {
-                            start: s,
-                            end: e,
-                            rule: f.rule,
-                        },
-                    ));
-                    seen.push(Seen {
-                        rule: f.rule,
-                        offset: base.unwrap_or(p.cs),
-                    });
-                }
-                pi += 1;
-            }
-        }
-        local.sort_by_key(|(pi, f)| (*pi, f.start));
-        findings.clear();
-        for (pi, f) in local {
-            let p = &mut pieces[pi];
-            if p.count == 0 {
-                p.first = findings.len();
-            }
-            p.count += 1;
-            findings.push(f);
-        }
-        let mut w = Walk {
-            jr: self,
-            doc,
-            nodes,
-            pieces: &pieces,
-            findings,
-            edits,
-            scan,
-            seen,
-            depth,
-            base,
-            map,
-        };
-        w.node(0, KeyClass::Unknown);
-        w.edits.sort_by_key(|e| e.start);
-        // Edits come from disjoint tokens and are merged within a token;
-        // keep the invariant anyway.
-        let mut last = 0;
-        w.edits.retain(|e| {
-            let keep = e.start >= last;
-            if keep {
-                last = e.end;
-            }
-            keep
-        });
+        let mut b = Batch::default();
+        let q = b.push_doc(self, doc, depth)?;
+        b.scan(self.redactor.db(), scan);
+        b.walk(self, q.0, doc, depth, base, edits, scan, seen, map);
         Ok(())
     }
 }
@@ -550,8 +787,6 @@ impl Walk<'_, '_> {
                 .level(
                     &decoded,
                     self.depth + 1,
-                    &mut Vec::new(),
-                    &mut Vec::new(),
                     &mut inner,
                     self.scan,
                     self.seen,
