@@ -474,3 +474,27 @@ fn a_record_is_finished_only_with_its_own_bytes_after_the_scan() {
     s.clear_queue();
     assert_eq!(s.queued_bytes(), 0);
 }
+
+#[test]
+fn a_scratch_shared_by_redactors_with_other_key_lists_uses_each_list() {
+    // Key classes are remembered per scratch: they must come from the
+    // redactor's own list.
+    let r = redactor();
+    let plain = SecretKeys::default();
+    let custom = SecretKeys::new(&["build_label"], &[]);
+    let doc = br#"{"build_label":"x1y2z3","note":"ok"}"#;
+    let mut s = JsonScratch::new(r);
+    let run = |keys: &SecretKeys, s: &mut JsonScratch| {
+        let mut out = Vec::new();
+        JsonRedactor::new(r, keys)
+            .redact(doc, s, &mut out, None)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    for _ in 0..2 {
+        let a = run(&plain, &mut s);
+        assert_eq!(a.as_bytes(), doc);
+        let b = run(&custom, &mut s);
+        assert!(!b.contains("x1y2z3") && b.contains("\"ok\""), "{b}");
+    }
+}

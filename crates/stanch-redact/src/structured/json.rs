@@ -40,6 +40,7 @@ use crate::restore::RestoreMap;
 use crate::Redactor;
 use stanch_engine::validate::is_placeholder;
 use stanch_engine::{Category, Finding, RuleId, Scratch};
+use std::borrow::Cow;
 
 /// Strings holding JSON are walked at most this many levels deep.
 pub const MAX_STRING_NESTING: usize = 3;
@@ -86,6 +87,42 @@ pub struct JsonScratch {
     edits: Vec<Edit>,
     seen: Vec<Seen>,
     found: Vec<Finding>,
+    classes: KeyClasses,
+}
+
+/// Key names already classified: logs repeat the same few keys in every
+/// record, and classifying one takes a few allocations.
+#[derive(Default)]
+struct KeyClasses {
+    /// The lists the entries are from (usually the built-in ones alone,
+    /// so comparing them is cheap).
+    of: Option<SecretKeys>,
+    map: std::collections::HashMap<Vec<u8>, KeyClass>,
+}
+
+impl KeyClasses {
+    /// At most this many names are kept (then they start over).
+    const MAX: usize = 4096;
+
+    fn for_keys(&mut self, keys: &SecretKeys) -> &mut KeyClasses {
+        if self.of.as_ref() != Some(keys) {
+            self.map.clear();
+            self.of = Some(keys.clone());
+        }
+        self
+    }
+
+    fn classify(&mut self, keys: &SecretKeys, key: &[u8]) -> KeyClass {
+        if let Some(&c) = self.map.get(key) {
+            return c;
+        }
+        let c = keys.classify(key);
+        if self.map.len() >= Self::MAX {
+            self.map.clear();
+        }
+        self.map.insert(key.to_vec(), c);
+        c
+    }
 }
 
 impl std::fmt::Debug for JsonScratch {
@@ -105,6 +142,7 @@ impl JsonScratch {
             edits: Vec::new(),
             seen: Vec::new(),
             found: Vec::new(),
+            classes: KeyClasses::default(),
         }
     }
 
@@ -347,6 +385,7 @@ impl Batch {
         edits: &mut Vec<Edit>,
         scan: &mut Scratch,
         seen: &mut Vec<Seen>,
+        classes: &mut KeyClasses,
         map: Option<&mut RestoreMap>,
     ) {
         let it = &self.items[item];
@@ -365,9 +404,11 @@ impl Batch {
             nodes: &self.nodes[it.nodes.clone()],
             pieces,
             findings: &self.findings,
+            quiet: pieces.iter().all(|p| p.count == 0),
             edits,
             scan,
             seen,
+            classes: classes.for_keys(jr.keys),
             depth,
             base,
             map,
@@ -491,6 +532,7 @@ impl<'a> JsonRedactor<'a> {
             &mut scratch.edits,
             &mut scratch.scan,
             &mut scratch.seen,
+            &mut scratch.classes,
             map,
         );
         let mut pos = 0;
@@ -539,13 +581,14 @@ impl<'a> JsonRedactor<'a> {
         edits: &mut Vec<Edit>,
         scan: &mut Scratch,
         seen: &mut Vec<Seen>,
+        classes: &mut KeyClasses,
         base: Option<usize>,
         map: Option<&mut RestoreMap>,
     ) -> Result<(), JsonError> {
         let mut b = Batch::default();
         let q = b.push_doc(self, doc, depth)?;
         b.scan(self.redactor.db(), scan);
-        b.walk(self, q.0, doc, depth, base, edits, scan, seen, map);
+        b.walk(self, q.0, doc, depth, base, edits, scan, seen, classes, map);
         Ok(())
     }
 }
@@ -615,15 +658,18 @@ struct Walk<'w, 'a> {
     nodes: &'w [Node],
     pieces: &'w [Piece],
     findings: &'w [Finding],
+    /// No piece of this document has a finding.
+    quiet: bool,
     edits: &'w mut Vec<Edit>,
     scan: &'w mut Scratch,
     seen: &'w mut Vec<Seen>,
+    classes: &'w mut KeyClasses,
     depth: usize,
     base: Option<usize>,
     map: Option<&'w mut RestoreMap>,
 }
 
-impl Walk<'_, '_> {
+impl<'w> Walk<'w, '_> {
     fn node(&mut self, i: usize, class: KeyClass) {
         let n = self.nodes[i];
         match n.kind {
@@ -678,13 +724,13 @@ impl Walk<'_, '_> {
                 self.string_content(ks, ke, n.key_escaped, KeyClass::Unknown, true);
             }
             let key = self.key_text(&n);
-            let mut cls = self.jr.keys.classify(&key);
+            let mut cls = self.classes.classify(self.jr.keys, &key);
             if cls == KeyClass::Unknown {
                 if let Some(p) =
                     pair.filter(|_| VALUE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)))
                 {
                     cls = p;
-                } else if class.redacts() && WRAPPER_KEYS.contains(&key.as_slice()) {
+                } else if class.redacts() && WRAPPER_KEYS.contains(&&*key) {
                     // OTLP JSON wraps values: {"stringValue": "…"},
                     // {"arrayValue": {"values": […]}}.
                     cls = class;
@@ -695,17 +741,17 @@ impl Walk<'_, '_> {
     }
 
     /// A member's key, unescaped.
-    fn key_text(&self, n: &Node) -> Vec<u8> {
+    fn key_text(&self, n: &Node) -> Cow<'w, [u8]> {
         let Some((ks, ke)) = n.key else {
-            return Vec::new();
+            return Cow::Borrowed(&[]);
         };
         let raw = &self.doc[ks..ke];
         if !n.key_escaped {
-            return raw.to_vec();
+            return Cow::Borrowed(raw);
         }
         let (mut out, mut map) = (Vec::new(), Vec::new());
         unescape(raw, &mut out, &mut map);
-        out
+        Cow::Owned(out)
     }
 
     /// True for a string node holding a placeholder (stanch's own output
@@ -716,7 +762,7 @@ impl Walk<'_, '_> {
     }
 
     /// How a string value reads as a key name (for header pairs).
-    fn classify_string(&self, i: usize) -> KeyClass {
+    fn classify_string(&mut self, i: usize) -> KeyClass {
         let n = &self.nodes[i];
         let (cs, ce) = n.content();
         if ce - cs > 128 {
@@ -726,9 +772,9 @@ impl Walk<'_, '_> {
         if n.escaped {
             let (mut out, mut map) = (Vec::new(), Vec::new());
             unescape(raw, &mut out, &mut map);
-            self.jr.keys.classify(&out)
+            self.classes.classify(self.jr.keys, &out)
         } else {
-            self.jr.keys.classify(raw)
+            self.classes.classify(self.jr.keys, raw)
         }
     }
 
@@ -746,6 +792,9 @@ impl Walk<'_, '_> {
     /// The redacted findings of the piece whose content starts at `cs`,
     /// in content coordinates (decoded for a string with escapes).
     fn piece(&self, cs: usize) -> Vec<Finding> {
+        if self.quiet {
+            return Vec::new();
+        }
         let i = self.pieces.partition_point(|p| p.cs < cs);
         match self.pieces.get(i) {
             Some(p) if p.cs == cs => self.findings[p.first..p.first + p.count]
@@ -790,6 +839,7 @@ impl Walk<'_, '_> {
                     &mut inner,
                     self.scan,
                     self.seen,
+                    self.classes,
                     Some(self.base.unwrap_or(cs - 1)),
                     self.map.as_deref_mut(),
                 )

@@ -278,7 +278,7 @@ pub fn squash(key: &str) -> String {
 }
 
 /// The key-name classifier, with the user's additions and exceptions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SecretKeys {
     extra: HashSet<String>,
     not: HashSet<String>,
