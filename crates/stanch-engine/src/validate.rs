@@ -366,17 +366,10 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if t.len() >= 3 && t.iter().filter(|&&b| b == b'*').count() * 2 >= t.len() {
         return true; // mostly masked: ab****cd
     }
-    // Lowercase into a stack buffer: this runs for every candidate, so it
-    // must not allocate. Values longer than the buffer are never one of the
-    // short placeholder words; their substring checks use the first 256 bytes.
-    let mut buf = [0u8; 256];
-    let n = t.len().min(buf.len());
-    let mut letters = false;
-    for (d, s) in buf[..n].iter_mut().zip(t) {
-        *d = s.to_ascii_lowercase();
-        letters |= s.is_ascii_alphabetic() || *s >= 0x80;
-    }
-    let lower = &buf[..n];
+    // This runs for every candidate: no allocation, no copy. Values longer
+    // than 256 bytes are never one of the short placeholder words; their
+    // substring checks read the first 256 bytes.
+    let head = &t[..t.len().min(256)];
     const WORDS: &[&[u8]] = &[
         b"redacted",
         b"[redacted]",
@@ -410,40 +403,42 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     ];
     // Elided or x-ed out: sk-ant-api03-..., AIzaSyXXXXXXXXXXXXXXXX. (Long
     // values may end in dots for real: GCP `ya29.c.` tokens are dot-padded.)
-    let undotted = lower.len() - lower.iter().rev().take_while(|&&b| b == b'.').count();
-    if lower.len() - undotted >= 3 && undotted <= 24 {
+    let undotted = head.len() - head.iter().rev().take_while(|&&b| b == b'.').count();
+    if head.len() - undotted >= 3 && undotted <= 24 {
         return true;
     }
     // Every word below has a letter or is non-ASCII (`…`; `***` was taken
     // above): IP addresses, card and phone numbers skip the word searches.
-    if !letters {
+    if !head.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80) {
         return false;
     }
-    if WORDS.contains(&lower) {
+    if head.len() <= 11 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(head)) {
         return true;
     }
     // Elided (…), x-ed out, or a template word (your_token_here, example).
-    // One automaton pass: this runs for every candidate of every finder.
+    // One automaton pass, ignoring ASCII case.
     static WORDS_IN: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([
-                "\u{2026}",
-                "xxxxxxxx",
-                "your_",
-                "your-",
-                "yourtoken",
-                "yourapikey",
-                "yourpassword",
-                "_here",
-                "-here",
-                "example",
-                "replace_me",
-                "replace-me",
-                "redacted",
-            ])
-            .expect("fixed literals")
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([
+                    "\u{2026}",
+                    "xxxxxxxx",
+                    "your_",
+                    "your-",
+                    "yourtoken",
+                    "yourapikey",
+                    "yourpassword",
+                    "_here",
+                    "-here",
+                    "example",
+                    "replace_me",
+                    "replace-me",
+                    "redacted",
+                ])
+                .expect("fixed literals")
         });
-    WORDS_IN.is_match(lower)
+    WORDS_IN.is_match(head)
 }
 
 /// True if `hay[s..e]` lies inside one of stanch's own replacement markers:
