@@ -3,6 +3,8 @@
 
     python3 bench/ab.py OLD_BINARY NEW_BINARY [RUNS] [sparse,dense]
 
+(`sparse` is sparse.log in the corpus directory; `sparse.jsonl` is that file.)
+
 For each command (env CMDS, `|`-separated, default: scan -j1, scan, redact,
 redact -j2) and corpus, runs each binary RUNS times (default 3) and prints the
 best wall time, the best CPU time (user + system) and whether the two outputs
@@ -42,7 +44,8 @@ def best(binary, args, path, out):
 
 
 for corpus in corpora:
-    path = os.path.join(corpus_dir, f"{corpus}.log")
+    # `sparse` is sparse.log; a name with an extension is taken as it is.
+    path = os.path.join(corpus_dir, corpus if "." in corpus else f"{corpus}.log")
     for args in cmds:
         a = best(old, args, path, os.path.join(tmp, "old"))
         b = best(new, args, path, os.path.join(tmp, "new"))
