@@ -36,7 +36,7 @@ const MAX_BATCH: usize = 512;
 impl Writer {
     /// Starts the thread that owns `store`, and a second one that
     /// checkpoints its WAL in the background (PASSIVE: never blocks the
-    /// writer; see [`Store::no_autocheckpoint`]).
+    /// writer; see `Store::no_autocheckpoint`).
     pub fn start(store: Store) -> std::io::Result<Writer> {
         let (tx, rx) = mpsc::channel::<Job>();
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -1,4 +1,4 @@
-//! Scanning bodies: runs of text slots (from [`walk`](crate::walk)) are
+//! Scanning bodies: runs of text slots (from [`walk`](mod@crate::walk)) are
 //! scanned with the rule database, each finding gets its policy
 //! [`Action`], and the findings to redact are written over the slots. The
 //! result is a [`Tally`] of rule ids, categories and actions (never values).

@@ -16,7 +16,7 @@
 //!   back only a bounded tail per channel; pseudonyms restored on the way.
 //! - [`provider`]: paths per provider and each provider's error format;
 //!   [`error`]: every refusal becomes a status and body in one place.
-//! - [`config`]: runtime settings (routes, limits); [`file`]: the gateway
+//! - [`config`]: runtime settings (routes, limits); [`file`](mod@file): the gateway
 //!   config file (routes, identities, per-route policy), hot-reloaded;
 //!   [`keys`]: gateway API keys (only hashes stored); [`oidc`]: JWTs
 //!   verified against a JWKS file.

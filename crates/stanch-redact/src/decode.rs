@@ -1,6 +1,6 @@
 //! Secrets inside encodings: a [`Decoder`] is an engine
-//! [`Extension`](stanch_engine::Extension) that finds base64 runs,
-//! URL-encoded tokens and JSON-escaped strings ([`forms`] finds and decodes
+//! [`Extension`] that finds base64 runs,
+//! URL-encoded tokens and JSON-escaped strings (`forms` finds and decodes
 //! them), scans the decoded text with the same database (so every rule and
 //! every other extension applies, and encodings nest), and reports what it
 //! finds against the encoded bytes:
