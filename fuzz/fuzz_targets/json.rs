@@ -11,24 +11,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+use common::redactor;
 use serde_json::Value;
-use stanch_redact::decode::Decoder;
 use stanch_redact::structured::parse::{parse, Kind, Node};
 use stanch_redact::structured::{JsonRedactor, JsonScratch, SecretKeys};
-use stanch_redact::{Key, Policy, Redactor};
-use std::sync::{Arc, OnceLock};
-
-fn redactor() -> &'static Redactor {
-    static R: OnceLock<Redactor> = OnceLock::new();
-    R.get_or_init(|| {
-        let db = stanch_engine::pack::builtin().expect("built-in pack compiles");
-        Redactor::new(
-            db.with_extension(Arc::new(Decoder::default())),
-            Key::parse(&[b'k'; 32]).unwrap(),
-            Policy::default(),
-        )
-    })
-}
 
 fn shape(doc: &[u8]) -> Vec<(Kind, Option<Vec<u8>>, usize)> {
     let mut nodes: Vec<Node> = Vec::new();

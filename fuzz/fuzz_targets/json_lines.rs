@@ -7,22 +7,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stanch_redact::decode::Decoder;
-use stanch_redact::structured::{JsonRedactor, JsonScratch, SecretKeys};
-use stanch_redact::{Key, Policy, Redactor};
-use std::sync::{Arc, OnceLock};
 
-fn redactor() -> &'static Redactor {
-    static R: OnceLock<Redactor> = OnceLock::new();
-    R.get_or_init(|| {
-        let db = stanch_engine::pack::builtin().expect("built-in pack compiles");
-        Redactor::new(
-            db.with_extension(Arc::new(Decoder::default())),
-            Key::parse(&[b'k'; 32]).unwrap(),
-            Policy::default(),
-        )
-    })
-}
+#[path = "common.rs"]
+mod common;
+use common::redactor;
+use stanch_redact::structured::{JsonRedactor, JsonScratch, SecretKeys};
 
 fuzz_target!(|data: &[u8]| {
     let data = &data[..data.len().min(1 << 14)];
