@@ -3,13 +3,14 @@
 //!
 //! - `jsonl`: one document per line, held a block of about [`BLOCK`] bytes
 //!   at a time (a line longer than [`MAX_LINE`] is redacted as text,
-//!   streamed). A block's records and other lines are scanned together,
-//!   once (`JsonRedactor::queue`): a log of short records would otherwise
-//!   pay a whole scan per line. A line that is not JSON is redacted as text,
-//!   and counted in a warning: nothing is passed through unscanned.
-//!   Consecutive such lines (a traceback between two records) are one text,
-//!   so a secret that spans lines (a PEM block) is seen whole; one that a
-//!   block's end may cut is held for the next block (up to 4 × [`TEXT_RUN`]).
+//!   streamed). A block's records are scanned together, once
+//!   (`JsonRedactor::queue`): a log of short records would otherwise pay a
+//!   whole scan per line. A line that is not JSON is redacted as text, and
+//!   counted in a warning: nothing is passed through unscanned. A block's
+//!   such lines are scanned as one text, the records between them taken
+//!   out, so a secret that spans lines (a PEM block, even one a record from
+//!   another writer interrupts) is seen whole; one that a block's end may
+//!   cut is held for the next block (up to 4 × [`TEXT_RUN`]).
 //! - `json`: one document, read whole (at most [`MAX_DOC`]; a larger or
 //!   invalid one is redacted as text, with a warning).
 //! - `auto`: `.json` / `.jsonl` / `.ndjson` file names decide; otherwise an
@@ -198,8 +199,8 @@ enum Kind {
         body: std::ops::Range<usize>,
     },
     /// Consecutive lines that are not JSON (and blank lines among them),
-    /// redacted together: one scan, and a secret over several lines (a PEM
-    /// block in a traceback between two records) is seen whole.
+    /// scanned with the block's other such lines as one text: a secret over
+    /// several lines (a PEM block in a traceback) is seen whole.
     Text { q: Queued },
 }
 

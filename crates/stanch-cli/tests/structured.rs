@@ -368,6 +368,27 @@ fn jsonl_runs_of_plain_lines_are_redacted_together() {
     assert!(err.contains("6 line(s) were not valid JSON"), "{err}");
 }
 
+/// Two writers interleaving: a JSON record lands inside a private key that
+/// another writer dumps as text. The key's lines on both sides of the
+/// record are redacted (text mode reads the record as text and redacts the
+/// block whole), and every line keeps its own line.
+#[test]
+fn jsonl_a_record_inside_a_pem_block_leaves_no_part_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let b1 = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    let b2 = "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK";
+    let input = format!(
+        "{{\"a\":1}}\nkey:\n-----BEGIN RSA PRIVATE KEY-----\n{b1}\n{{\"c\":\"x\"}}\n\
+         {b2}\n{b1}\n-----END RSA PRIVATE KEY-----\n{{\"d\":2}}\n"
+    );
+    let o = redact_jsonl_in(dir.path(), input);
+    assert_eq!(
+        text(&o.stdout),
+        "{\"a\":1}\nkey:\n[REDACTED:pem-rsa-private-key]\n{\"c\":\"x\"}\n\
+         [REDACTED:pem-rsa-private-key]\n{\"d\":2}\n"
+    );
+}
+
 #[test]
 fn jsonl_blocks_of_records_and_text_lose_nothing_at_their_edges() {
     // Records and tracebacks (with PEM blocks) over several of the blocks

@@ -189,12 +189,17 @@ impl JsonScratch {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Queued(usize);
 
-/// What one engine scan reads: the decoded strings of queued documents
-/// (each member on a line of its own, see [`Batch::push_doc`]) and queued
-/// text as it is, in queue order.
+/// What the scans read: the decoded strings of queued documents (each
+/// member on a line of its own, see [`Batch::push_doc`]), and, apart, the
+/// queued text as it is, in queue order.
 #[derive(Default)]
 struct Batch {
+    /// Documents' strings, one segment per document.
     bytes: Vec<u8>,
+    /// Every queued text, joined: lines that are not JSON, with the
+    /// records between them taken out.
+    text: Vec<u8>,
+    /// Documents' and texts' pieces (`at` in `bytes` or in `text`).
     pieces: Vec<Piece>,
     /// After the scan: findings in piece coordinates, grouped by piece.
     findings: Vec<Finding>,
@@ -215,13 +220,14 @@ struct Item {
     pieces: std::ops::Range<usize>,
     len: usize,
     text: bool,
-    /// Where its bytes end in the batch.
+    /// A document: where its strings end in `bytes`.
     batch_end: usize,
 }
 
 impl Batch {
     fn clear(&mut self) {
         self.bytes.clear();
+        self.text.clear();
         self.pieces.clear();
         self.findings.clear();
         self.nodes.clear();
@@ -243,10 +249,6 @@ impl Batch {
     ) -> Result<Queued, JsonError> {
         parse(doc, &mut self.parsed)?;
         self.scanned = false;
-        if self.bytes.last().is_some_and(|&b| b != b'\n') {
-            // Text that ended without a line end: keep lines apart.
-            self.bytes.push(b'\n');
-        }
         let n0 = self.nodes.len();
         self.nodes.extend_from_slice(&self.parsed);
         let p0 = self.pieces.len();
@@ -302,14 +304,17 @@ impl Batch {
         self.scanned = false;
         if let Some(last) = self.items.last_mut().filter(|it| it.text) {
             let p = &mut self.pieces[last.pieces.start];
-            self.bytes.extend_from_slice(text);
+            self.text.extend_from_slice(text);
             p.len += text.len();
             last.len += text.len();
-            last.batch_end = self.bytes.len();
             return Queued(self.items.len() - 1);
         }
-        let at = self.bytes.len();
-        self.bytes.extend_from_slice(text);
+        if self.text.last().is_some_and(|&b| b != b'\n') {
+            // Earlier text that ended without a line end: keep lines apart.
+            self.text.push(b'\n');
+        }
+        let at = self.text.len();
+        self.text.extend_from_slice(text);
         self.pieces.push(Piece {
             cs: 0,
             at,
@@ -322,46 +327,44 @@ impl Batch {
             pieces: self.pieces.len() - 1..self.pieces.len(),
             len: text.len(),
             text: true,
-            batch_end: self.bytes.len(),
+            batch_end: 0,
         });
         Queued(self.items.len() - 1)
     }
 
-    /// Scans everything queued once and hands each piece its findings (a
-    /// finding that runs over a piece's end is cut there).
+    /// Scans everything queued and hands each piece its findings (a finding
+    /// that runs over a piece's end is cut there): the documents' strings in
+    /// one scan, one segment per document, so a multiline match never runs
+    /// from one document into the next; the texts joined in another, so a
+    /// PEM block that a record interrupts (two writers interleaving lines)
+    /// is found whole, as text mode finds it. [`Scratch::hold_from`] is
+    /// then that of the texts.
     fn scan(&mut self, db: &stanch_engine::RuleDb, scan: &mut Scratch) {
-        // One segment per document or text: a multiline match never runs
-        // from one into the next.
-        self.ends.clear();
-        self.ends.extend(self.items.iter().map(|it| it.batch_end));
-        db.scan_segmented(&self.bytes, &self.ends, scan, &mut self.raw);
-        let pieces = &mut self.pieces;
-        let mut local: Vec<(usize, Finding)> = Vec::with_capacity(self.raw.len());
-        for f in &self.raw {
-            let mut pi = pieces.partition_point(|p| p.at + p.len <= f.start);
-            while pi < pieces.len() && pieces[pi].at < f.end {
-                let p = &pieces[pi];
-                let (s, e) = (f.start.max(p.at) - p.at, f.end.min(p.at + p.len) - p.at);
-                if s < e {
-                    local.push((
-                        pi,
-                        Finding {
-                            start: s,
-                            end: e,
-                            rule: f.rule,
-                        },
-                    ));
-                }
-                pi += 1;
-            }
+        let mut local: Vec<(usize, Finding)> = Vec::new();
+        let docs: Vec<usize> = self.indices(false);
+        if !docs.is_empty() {
+            self.ends.clear();
+            self.ends.extend(
+                self.items
+                    .iter()
+                    .filter(|it| !it.text)
+                    .map(|it| it.batch_end),
+            );
+            db.scan_segmented(&self.bytes, &self.ends, scan, &mut self.raw);
+            cut(&self.raw, &self.bytes, &self.pieces, &docs, &mut local);
+        }
+        let texts: Vec<usize> = self.indices(true);
+        if !texts.is_empty() {
+            db.scan(&self.text, scan, &mut self.raw);
+            cut(&self.raw, &self.text, &self.pieces, &texts, &mut local);
         }
         local.sort_by_key(|(pi, f)| (*pi, f.start));
-        for p in pieces.iter_mut() {
+        for p in self.pieces.iter_mut() {
             p.count = 0;
         }
         self.findings.clear();
         for (pi, f) in local {
-            let p = &mut pieces[pi];
+            let p = &mut self.pieces[pi];
             if p.count == 0 {
                 p.first = self.findings.len();
             }
@@ -371,6 +374,53 @@ impl Batch {
         self.scanned = true;
     }
 
+    /// The pieces of the texts (or of the documents), in order.
+    fn indices(&self, text: bool) -> Vec<usize> {
+        self.items
+            .iter()
+            .filter(|it| it.text == text)
+            .flat_map(|it| it.pieces.clone())
+            .collect()
+    }
+}
+
+/// Findings of a scan of `buf`, cut into the pieces `which` (indices into
+/// `pieces`, in buffer order) as (piece, finding in piece coordinates). A
+/// finding that goes on past a piece leaves the piece's line end out (text
+/// runs end with one), so the line that follows keeps its own line.
+fn cut(
+    found: &[Finding],
+    buf: &[u8],
+    pieces: &[Piece],
+    which: &[usize],
+    out: &mut Vec<(usize, Finding)>,
+) {
+    for f in found {
+        let mut k = which.partition_point(|&i| pieces[i].at + pieces[i].len <= f.start);
+        while k < which.len() && pieces[which[k]].at < f.end {
+            let p = &pieces[which[k]];
+            let (s, mut e) = (f.start.max(p.at) - p.at, f.end.min(p.at + p.len) - p.at);
+            if f.end > p.at + p.len {
+                while e > s && matches!(buf[p.at + e - 1], b'\n' | b'\r') {
+                    e -= 1;
+                }
+            }
+            if s < e {
+                out.push((
+                    which[k],
+                    Finding {
+                        start: s,
+                        end: e,
+                        rule: f.rule,
+                    },
+                ));
+            }
+            k += 1;
+        }
+    }
+}
+
+impl Batch {
     /// Walks scanned document `item` (`doc`, as queued) and fills `edits`
     /// (sorted, disjoint). `base` is where findings are reported when the
     /// document is a string inside another.
@@ -486,8 +536,10 @@ impl<'a> JsonRedactor<'a> {
     }
 
     /// Queues text, scanned as it is (lines of a JSON Lines input that are
-    /// not JSON). Text queued right after text extends it, so a multiline
-    /// match (a PEM block) over consecutive lines is found whole.
+    /// not JSON). Text queued right after text extends it. All the text
+    /// queued for one scan is scanned joined, the documents between taken
+    /// out: a multiline match (a PEM block) over lines of text is found
+    /// whole even when a record (another writer's line) interrupts it.
     pub fn queue_text(&self, text: &[u8], scratch: &mut JsonScratch) -> Queued {
         scratch.batch.push_text(text)
     }
@@ -561,10 +613,10 @@ impl<'a> JsonRedactor<'a> {
         if h >= at {
             return Some(h - at);
         }
-        // The window opened before the text (in a document's strings):
-        // whether the text itself holds one is a question for the text
-        // alone.
-        let text = &b.bytes[at..at + it.len];
+        // The window opened in an earlier text, already handed on with the
+        // records after it: whether this text itself holds one is a
+        // question for it alone.
+        let text = &b.text[at..at + it.len];
         self.redactor
             .db()
             .scan(text, &mut scratch.scan, &mut scratch.found);
