@@ -10,7 +10,7 @@
 //!   such lines are scanned as one text, the records between them taken
 //!   out, so a secret that spans lines (a PEM block, even one a record from
 //!   another writer interrupts) is seen whole; one that a block's end may
-//!   cut is held for the next block (up to 4 × [`TEXT_RUN`]).
+//!   cut is held for the next block (up to 4 × [`BLOCK`]).
 //! - `json`: one document, read whole (at most [`MAX_DOC`]; a larger or
 //!   invalid one is redacted as text, with a warning).
 //! - `auto`: `.json` / `.jsonl` / `.ndjson` file names decide; otherwise an
@@ -30,10 +30,9 @@ use std::path::Path;
 
 /// Longest JSON line held in memory.
 pub const MAX_LINE: usize = 64 << 20;
-/// Non-JSON lines of a JSON Lines input held to be redacted together.
-pub const TEXT_RUN: usize = 256 << 10;
 /// Lines of a JSON Lines input redacted with one scan (more when a line
-/// is longer).
+/// is longer). Text held for a possibly unfinished PEM block is held up to
+/// four blocks' worth.
 pub const BLOCK: usize = 256 << 10;
 /// Largest JSON document held in memory.
 pub const MAX_DOC: usize = 256 << 20;
@@ -300,7 +299,7 @@ impl Block {
             ..
         }) = self.entries.last()
         {
-            if !all && end - start < 4 * TEXT_RUN {
+            if !all && end - start < 4 * BLOCK {
                 if let Some(h) = jr.text_hold(*q, js) {
                     let text = &self.input[*start..*end];
                     let keep =
