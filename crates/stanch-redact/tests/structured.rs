@@ -491,6 +491,9 @@ fn a_record_is_finished_only_with_its_own_bytes_after_the_scan() {
     assert!(!String::from_utf8(out).unwrap().contains(SECRET));
     assert!(jr.queue(b"{\"cut\": ", &mut s).is_err());
     assert!(s.queued_bytes() > 0);
+    let before = s.queued_bytes();
+    jr.queue_text(b"plain line\n", &mut s);
+    assert_eq!(s.queued_bytes(), before + 11, "text counts too");
     s.clear_queue();
     assert_eq!(s.queued_bytes(), 0);
 }

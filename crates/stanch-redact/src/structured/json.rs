@@ -164,7 +164,7 @@ impl JsonScratch {
 
     /// Bytes queued for the next scan (decoded strings and text).
     pub fn queued_bytes(&self) -> usize {
-        self.batch.bytes.len()
+        self.batch.bytes.len() + self.batch.text.len()
     }
 
     /// Forgets everything queued.
