@@ -2023,6 +2023,11 @@ mod scan_tests {
             "env-name-value-secret-yaml",
             "cli-netrc-password",
             "http-raw-headers-array",
+            // Keywords with spaces: the literals are read whole.
+            "pem-rsa-private-key",
+            "openssh-private-key",
+            "pgp-private-key-block",
+            "pem-private-key-fragment",
         ] {
             assert!(has(id), "{id}");
         }
@@ -2187,9 +2192,33 @@ mod scan_tests {
         let t = "x\n  rawHeaders: [\n  'authorization',\n";
         assert_eq!(hold(t), Some(t.find("  'auth").unwrap()));
         assert_eq!(hold("x\n  'authorization' header missing\n"), None);
-        // Rules without the property hold as before.
-        let t = "a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n";
-        assert_eq!(hold(t), Some(2));
+        // A private key: held while it is open, handed on once its END
+        // line is in (no line after it needed: nothing can follow).
+        assert_eq!(hold("a\n-----BEGIN RSA PRIVATE KEY-----\n"), Some(2));
+        let t = "a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA";
+        assert_eq!(hold(t), Some(2), "a line still coming");
+        // A 16-byte line cannot start a key body (the rules want a run of
+        // 32): no key can come of it.
+        assert_eq!(hold(&format!("{t}\n")), None);
+        let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
+        let open = format!("a\n-----BEGIN RSA PRIVATE KEY-----\n{body}{body}");
+        assert_eq!(hold(&open), Some(2));
+        assert_eq!(
+            hold(&format!("{open}-----END RSA PRIVATE KEY-----\n")),
+            None
+        );
+        assert_eq!(
+            hold(&format!("{open}-----END RSA PRIV")),
+            Some(2),
+            "the END line is not whole yet"
+        );
+        let t = format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{body}");
+        assert_eq!(hold(&t), Some(0));
+        assert_eq!(
+            hold(&format!("{t}-----END OPENSSH PRIVATE KEY-----\n")),
+            None
+        );
+        // Rules whose matches go on past their keyword hold as before.
         let t = "apiVersion: v1\ndata:\n  password: aGVsbG8=\n";
         assert!(hold(t).is_some());
     }

@@ -851,7 +851,7 @@ impl<'n> Converter<'n> {
             }
         }
         let folded = fold_case(&hir);
-        let derived = required_literals(&folded, MIN_DERIVED_KEYWORD);
+        let derived = required_literals(&folded, MIN_DERIVED_KEYWORD, false);
         // The user's keywords are enough when one required set only holds
         // literals that each contain one of them.
         let covered = folded_keywords_cover(&folded, &kws);
@@ -879,7 +879,7 @@ impl<'n> Converter<'n> {
             ),
         }
 
-        let specificity = if prefix_literals(&folded, MIN_DERIVED_KEYWORD).is_some() {
+        let specificity = if prefix_literals(&folded, MIN_DERIVED_KEYWORD, false).is_some() {
             Specificity::Provider
         } else {
             Specificity::Generic
@@ -1479,12 +1479,20 @@ fn fold_case(h: &Hir) -> Hir {
 
 /// Literals every match starts with: lowercase printable ASCII, at least
 /// `min` bytes, minimized. `None` when there is no such finite set.
-fn prefix_literals(h: &Hir, min: usize) -> Option<Vec<String>> {
+fn prefix_literals(h: &Hir, min: usize, spaces: bool) -> Option<Vec<String>> {
+    // Keywords for the prefilter stop at whitespace and stay short; a
+    // coverage check ([`keywords_cover`]) reads whole literals, spaces
+    // included (`BEGIN RSA PRIVATE KEY`).
+    let max = if spaces {
+        4 * MAX_DERIVED_KEYWORD
+    } else {
+        MAX_DERIVED_KEYWORD
+    };
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
         .limit_class(5)
         .limit_repeat(8)
-        .limit_literal_len(MAX_DERIVED_KEYWORD)
+        .limit_literal_len(max)
         .limit_total(512);
     let seq = ex.extract(h);
     let lits = seq.literals()?;
@@ -1497,9 +1505,9 @@ fn prefix_literals(h: &Hir, min: usize) -> Option<Vec<String>> {
         // Printable ASCII only: no whitespace variants (`key[ \t]*=`).
         let ascii = b
             .iter()
-            .position(|b| !b.is_ascii_graphic())
+            .position(|&b| !(b.is_ascii_graphic() || (spaces && b == b' ')))
             .unwrap_or(b.len());
-        let b = &b[..ascii.min(MAX_DERIVED_KEYWORD)];
+        let b = &b[..ascii.min(max)];
         if b.len() < min {
             return None;
         }
@@ -1530,16 +1538,22 @@ fn better(a: &[String], b: &[String]) -> bool {
 /// True if every match of `h` contains one of `kws` (lowercase literals),
 /// ASCII case-insensitively: one of the sets of literals every match must
 /// contain only holds literals that each contain a keyword.
+/// Literals are read whole, spaces included, so a keyword such as
+/// `BEGIN RSA PRIVATE KEY` covers the PEM rules' regexes.
 pub(crate) fn keywords_cover(h: &Hir, kws: &[String]) -> bool {
-    folded_keywords_cover(&fold_case(h), kws)
+    cover(&fold_case(h), kws, true)
 }
 
 fn folded_keywords_cover(folded: &Hir, kws: &[String]) -> bool {
+    cover(folded, kws, false)
+}
+
+fn cover(folded: &Hir, kws: &[String], spaces: bool) -> bool {
     if kws.is_empty() {
         return false;
     }
     let mut sets = Vec::new();
-    required_sets(folded, 2, &mut sets);
+    required_sets(folded, 2, spaces, &mut sets);
     sets.iter().any(|set| {
         set.iter()
             .all(|lit| kws.iter().any(|k| lit.contains(k.as_str())))
@@ -1550,23 +1564,27 @@ fn folded_keywords_cover(folded: &Hir, kws: &[String]) -> bool {
 /// contains one literal of the set: the prefixes of `h` and of each tail of a
 /// concatenation, and recursively those of every part every match goes
 /// through (an alternation contributes the union of its branches' best sets).
-fn required_sets(h: &Hir, min: usize, out: &mut Vec<Vec<String>>) {
-    out.extend(prefix_literals(h, min));
+fn required_sets(h: &Hir, min: usize, spaces: bool, out: &mut Vec<Vec<String>>) {
+    out.extend(prefix_literals(h, min, spaces));
     match h.kind() {
         HirKind::Concat(subs) => {
             for i in 0..subs.len() {
                 if i > 0 {
-                    out.extend(prefix_literals(&Hir::concat(subs[i..].to_vec()), min));
+                    out.extend(prefix_literals(
+                        &Hir::concat(subs[i..].to_vec()),
+                        min,
+                        spaces,
+                    ));
                 }
-                required_sets(&subs[i], min, out);
+                required_sets(&subs[i], min, spaces, out);
             }
         }
-        HirKind::Capture(c) => required_sets(&c.sub, min, out),
-        HirKind::Repetition(r) if r.min >= 1 => required_sets(&r.sub, min, out),
+        HirKind::Capture(c) => required_sets(&c.sub, min, spaces, out),
+        HirKind::Repetition(r) if r.min >= 1 => required_sets(&r.sub, min, spaces, out),
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for a in alts {
-                match required_literals(a, min) {
+                match required_literals(a, min, spaces) {
                     Some(l) => all.extend(l),
                     None => return,
                 }
@@ -1578,9 +1596,9 @@ fn required_sets(h: &Hir, min: usize, out: &mut Vec<Vec<String>>) {
 }
 
 /// The best set from [`required_sets`] (keywords for the prefilter).
-fn required_literals(h: &Hir, min: usize) -> Option<Vec<String>> {
+fn required_literals(h: &Hir, min: usize, spaces: bool) -> Option<Vec<String>> {
     let mut sets = Vec::new();
-    required_sets(h, min, &mut sets);
+    required_sets(h, min, spaces, &mut sets);
     let mut best: Option<Vec<String>> = None;
     for s in sets {
         if best.as_ref().map_or(true, |b| better(&s, b)) {
@@ -1671,6 +1689,7 @@ mod tests {
         required_literals(
             &fold_case(&parse(&translate(p).unwrap()).unwrap()),
             MIN_DERIVED_KEYWORD,
+            false,
         )
     }
 
