@@ -31,9 +31,13 @@ use std::path::Path;
 /// Longest JSON line held in memory.
 pub const MAX_LINE: usize = 64 << 20;
 /// Lines of a JSON Lines input redacted with one scan (more when a line
-/// is longer). Text held for a possibly unfinished PEM block is held up to
-/// four blocks' worth.
+/// is longer).
 pub const BLOCK: usize = 256 << 10;
+/// Most input held for a possibly unfinished PEM block (with the records
+/// after its first lines): beyond it the lines are handed on, and a key
+/// whose lines another writer's records interrupt for that long is
+/// redacted only up to them.
+const HOLD_MAX: usize = 4 * BLOCK;
 /// Largest JSON document held in memory.
 pub const MAX_DOC: usize = 256 << 20;
 
@@ -177,6 +181,10 @@ struct Block {
     /// Output of one document.
     buf: Vec<u8>,
     findings: Vec<Finding>,
+    /// The last flush held the input from an open multiline match (see
+    /// [`flush`](Self::flush)) and no text has been queued since: only more
+    /// text can settle it, so records alone are not scanned again.
+    waiting: bool,
 }
 
 /// A line or a run of lines in a [`Block`]: `input[start..end]`, from line
@@ -260,6 +268,7 @@ impl Block {
             }
         }
         let q = jr.queue_text(line, js);
+        self.waiting = false;
         match self.entries.last_mut() {
             Some(last) if in_text => last.end = end,
             _ => self.entries.push(Entry {
@@ -273,10 +282,13 @@ impl Block {
     }
 
     /// Scans what is queued once and writes the lines out redacted. Unless
-    /// `all` (the input has ended, or a line too long to hold follows), a
-    /// text run at the end is held from where a multiline match (a PEM
-    /// block) may still be incomplete, as the text path holds it, and
-    /// scanned again with more input.
+    /// `all` (the input has ended, or a line too long to hold follows), the
+    /// text from where a multiline match (a PEM block) may still be
+    /// incomplete is held, as the text path holds it, and scanned again with
+    /// more input. The block's texts are read as one, with the records
+    /// between them taken out, so the hold may start in a text before
+    /// records: they are held too (another writer's record inside a key
+    /// must not release the key's first lines), up to `4 × BLOCK` bytes.
     fn flush(
         &mut self,
         redactor: &Redactor,
@@ -286,30 +298,53 @@ impl Block {
         report: &mut Report<'_>,
         all: bool,
     ) -> Result<()> {
-        if self.entries.is_empty() {
+        if self.entries.is_empty() || (self.waiting && !all && self.input.len() < HOLD_MAX) {
             return Ok(());
         }
         jr.scan_queued(js);
-        // Where a held text run starts to be held (absolute in `input`).
-        let mut held = None;
-        if let Some(Entry {
-            start,
-            end,
-            kind: Kind::Text { q },
-            ..
-        }) = self.entries.last()
-        {
-            if !all && end - start < 4 * BLOCK {
-                if let Some(h) = jr.text_hold(*q, js) {
-                    let text = &self.input[*start..*end];
-                    let keep =
-                        memchr::memrchr(b'\n', &text[..h.min(text.len())]).map_or(0, |p| p + 1);
-                    held = Some(start + keep);
+        // The entry the hold starts in, and where (absolute in `input`).
+        let mut held: Option<(usize, usize)> = None;
+        let at_line_start = |e: &Entry, off: usize| {
+            let text = &self.input[e.start..e.end];
+            e.start + memchr::memrchr(b'\n', &text[..off.min(text.len())]).map_or(0, |p| p + 1)
+        };
+        if !all {
+            if let Some((q, off)) = jr.held_text(js) {
+                if let Some(i) = self
+                    .entries
+                    .iter()
+                    .position(|e| matches!(e.kind, Kind::Text { q: t } if t == q))
+                {
+                    let h = at_line_start(&self.entries[i], off);
+                    if self.input.len() - h < HOLD_MAX {
+                        held = Some((i, h));
+                    }
+                }
+            }
+            // Too much to hold from there: the last text may still hold
+            // what its own lines start.
+            if held.is_none() {
+                if let Some(
+                    e @ Entry {
+                        kind: Kind::Text { q },
+                        ..
+                    },
+                ) = self.entries.last()
+                {
+                    if e.end - e.start < HOLD_MAX {
+                        if let Some(off) = jr.text_hold(*q, js) {
+                            held = Some((self.entries.len() - 1, at_line_start(e, off)));
+                        }
+                    }
                 }
             }
         }
-        let n = self.entries.len();
         for (i, e) in self.entries.iter().enumerate() {
+            let end = match held {
+                Some((k, _)) if i > k => break,
+                Some((k, h)) if i == k => h,
+                _ => e.end,
+            };
             match e.kind {
                 Kind::Blank => out.write_all(&self.input[e.start..e.end])?,
                 Kind::Doc { q, ref body } => {
@@ -334,7 +369,6 @@ impl Block {
                     out.write_all(&self.input[body.end..e.end])?;
                 }
                 Kind::Text { q } => {
-                    let end = held.filter(|_| i + 1 == n).unwrap_or(e.end);
                     let text = &self.input[e.start..end];
                     let findings: &[Finding] = if end == e.end {
                         js.text_findings(q)
@@ -357,23 +391,28 @@ impl Block {
             }
         }
         js.clear_queue();
-        let last = self.entries.pop().expect("not empty");
+        let Some((k, h)) = held else {
+            self.entries.clear();
+            self.input.clear();
+            return Ok(());
+        };
+        // Queue the held lines again, as read: the held text's, and the
+        // records and lines after it.
+        let e = &self.entries[k];
+        let mut lineno =
+            e.line + memchr::memchr_iter(b'\n', &self.input[e.start..h]).count() as u64;
         self.entries.clear();
-        match held {
-            Some(h) => {
-                let line = last.line
-                    + memchr::memchr_iter(b'\n', &self.input[last.start..h]).count() as u64;
-                self.input.drain(..h);
-                let q = jr.queue_text(&self.input, js);
-                self.entries.push(Entry {
-                    start: 0,
-                    end: self.input.len(),
-                    line,
-                    kind: Kind::Text { q },
-                });
-            }
-            None => self.input.clear(),
+        let rest = self.input.split_off(h);
+        self.input.clear();
+        let mut pos = 0;
+        while pos < rest.len() {
+            let end = memchr::memchr(b'\n', &rest[pos..]).map_or(rest.len(), |p| pos + p + 1);
+            // A line that is not JSON was reported when first read.
+            let _ = self.push(jr, js, lineno, &rest[pos..end]);
+            lineno += 1;
+            pos = end;
         }
+        self.waiting = true;
         Ok(())
     }
 }

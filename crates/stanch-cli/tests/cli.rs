@@ -816,8 +816,48 @@ fn redact_hands_on_each_line_while_the_input_stays_open() {
         assert_eq!(live.next(), "  - name: DB_PASSWORD\n", "-j {j}");
         let value = live.next();
         assert!(!value.contains("Hunter2Hunter2x"), "-j {j}: {value}");
-        assert_eq!(live.finish().len(), 7);
+        // A private key is held until its END line, and comes out with it:
+        // nothing can follow that line, so no next line is waited for.
+        live.send("-----BEGIN RSA PRIVATE KEY-----");
+        live.send(KEY_LINES[0]);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        live.send(KEY_LINES[1]);
+        live.send("-----END RSA PRIVATE KEY-----");
+        assert_eq!(live.next(), "[REDACTED:pem-rsa-private-key]\n", "-j {j}");
+        assert_eq!(live.finish().len(), 8);
     }
+}
+
+/// Two lines of a private key's body.
+const KEY_LINES: [&str; 2] = [
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+    "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+];
+
+/// JSON Lines on a live pipe: another writer's record lands inside a
+/// private key, and the input pauses right after it. The record waits with
+/// the key's first lines; once the END line is in, all of it comes out
+/// (while the input is still open), the key redacted on both sides of the
+/// record.
+#[test]
+fn redact_jsonl_live_holds_a_record_that_lands_inside_an_open_key() {
+    let mut live = Live::start(&["redact", "--format", "jsonl"]);
+    live.send("{\"msg\":\"start\"}");
+    assert_eq!(live.next(), "{\"msg\":\"start\"}\n");
+    live.send("-----BEGIN RSA PRIVATE KEY-----");
+    live.send(KEY_LINES[0]);
+    live.send("{\"msg\":\"other writer\"}");
+    // The pipe runs dry here.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    live.send(KEY_LINES[1]);
+    live.send("-----END RSA PRIVATE KEY-----");
+    assert_eq!(live.next(), "[REDACTED:pem-rsa-private-key]\n");
+    assert_eq!(live.next(), "{\"msg\":\"other writer\"}\n");
+    assert_eq!(live.next(), "[REDACTED:pem-rsa-private-key]\n");
+    live.send("{\"msg\":\"done\"}");
+    assert_eq!(live.next(), "{\"msg\":\"done\"}\n");
+    let all = live.finish().concat();
+    assert!(!all.contains("MIIEow") && !all.contains("VTLw7"), "{all}");
 }
 
 /// JSON Lines mode on a live pipe: JSON records and plain lines come out

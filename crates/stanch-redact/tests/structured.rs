@@ -498,6 +498,46 @@ fn a_record_is_finished_only_with_its_own_bytes_after_the_scan() {
     assert_eq!(s.queued_bytes(), 0);
 }
 
+/// A PEM block whose lines another writer's record interrupts: while the
+/// block is open, the hold starts in the text before the record (the caller
+/// holds the record too); once the END line is queued nothing is held.
+#[test]
+fn an_open_key_is_held_from_its_text_even_with_records_queued_after_it() {
+    let r = redactor();
+    let jr = JsonRedactor::new(r, keys());
+    let mut s = JsonScratch::new(r);
+    let b1 = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
+    let first = format!("boot ok\n-----BEGIN RSA PRIVATE KEY-----\n{b1}");
+    let t = jr.queue_text(first.as_bytes(), &mut s);
+    jr.queue(br#"{"msg":"other writer"}"#, &mut s).unwrap();
+    jr.scan_queued(&mut s);
+    assert_eq!(
+        jr.held_text(&s),
+        Some((t, "boot ok\n".len())),
+        "held from the BEGIN line, though a record was queued after it"
+    );
+    // More of the key, then its end: the block is whole.
+    jr.queue_text(b1.as_bytes(), &mut s);
+    jr.scan_queued(&mut s);
+    assert_eq!(jr.held_text(&s).map(|(q, _)| q), Some(t), "still open");
+    jr.queue_text(b"-----END RSA PRIVATE KEY-----\n", &mut s);
+    jr.scan_queued(&mut s);
+    assert_eq!(jr.held_text(&s), None, "nothing can follow an END line");
+    let f = s.text_findings(t);
+    assert_eq!(f.len(), 1, "the key's part before the record is a finding");
+    assert_eq!(f[0].start, "boot ok\n".len());
+    // Records alone hold nothing, even one whose string holds a BEGIN line.
+    s.clear_queue();
+    jr.queue(br#"{"k":"-----BEGIN RSA PRIVATE KEY-----\nMIIE"}"#, &mut s)
+        .unwrap();
+    jr.scan_queued(&mut s);
+    assert_eq!(jr.held_text(&s), None);
+    // Not scanned yet: nothing to say.
+    s.clear_queue();
+    jr.queue_text(first.as_bytes(), &mut s);
+    assert_eq!(jr.held_text(&s), None);
+}
+
 #[test]
 fn a_scratch_shared_by_redactors_with_other_key_lists_uses_each_list() {
     // Key classes are remembered per scratch: they must come from the

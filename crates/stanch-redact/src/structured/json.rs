@@ -597,6 +597,27 @@ impl<'a> JsonRedactor<'a> {
         true
     }
 
+    /// After [`scan_queued`](Self::scan_queued): where the queued texts,
+    /// read as one, may end inside a multiline match (a PEM block) that more
+    /// input would complete: the text it starts in and the offset in that
+    /// text (see [`Scratch::hold_from`]). That text need not be the last
+    /// thing queued: records queued after it were taken out of the joined
+    /// text, so a key whose lines another writer's record interrupts is
+    /// still open. A streaming caller holds everything from there, records
+    /// included, for more input. None when no text is queued.
+    pub fn held_text(&self, scratch: &JsonScratch) -> Option<(Queued, usize)> {
+        let b = &scratch.batch;
+        if !b.scanned || !b.items.iter().any(|it| it.text) {
+            // Without texts the last scan was the documents' (segmented).
+            return None;
+        }
+        let h = scratch.scan.hold_from()?;
+        b.items.iter().enumerate().find_map(|(i, it)| {
+            let p = &b.pieces[it.pieces.start];
+            (it.text && p.at <= h && h < p.at + p.len).then_some((Queued(i), h - p.at))
+        })
+    }
+
     /// After [`scan_queued`](Self::scan_queued), for text `q` queued last:
     /// the offset in it from which a multiline match (a PEM block) may be
     /// incomplete because the queue ended inside its window (see
