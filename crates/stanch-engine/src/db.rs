@@ -394,6 +394,10 @@ pub const PAR_CONTEXT: usize = 4096;
 /// Smallest segment worth a thread of [`RuleDb::scan_parallel`].
 pub const PAR_MIN_SEGMENT: usize = 256 * 1024;
 
+/// Smallest input [`RuleDb::scan_segmented_pair`] shares between two
+/// threads: below it, starting them costs more than they gain.
+pub const PAR_MIN_PAIR: usize = 64 * 1024;
+
 /// Parses a pattern as every rule regex is parsed: bytes, not Unicode
 /// (`\w` is ASCII, `.` any byte but `\n`).
 fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
@@ -759,6 +763,43 @@ impl RuleDb {
         scratch.seg_ends.clear();
     }
 
+    /// [`scan_segmented`](Self::scan_segmented) (or, with fewer than two
+    /// `ends`, [`scan`](Self::scan)) on two threads, split by stage as
+    /// [`scan_parallel`](Self::scan_parallel) splits a pair's segment: one
+    /// thread finds keyword windows while the other runs the extensions,
+    /// then each confirms the windows of half of the rules and both take
+    /// finders. For a caller that scans many blocks of texts at once (JSON
+    /// Lines): the findings, [`Scratch::hold_from`] (in `a`) and
+    /// [`Scratch::texts`] seen by the extensions are those of the scan on
+    /// one thread. Inputs under [`PAR_MIN_PAIR`] are scanned with `a` alone.
+    pub fn scan_segmented_pair(
+        &self,
+        hay: &[u8],
+        ends: &[usize],
+        a: &mut Scratch,
+        b: &mut Scratch,
+        out: &mut Vec<Finding>,
+    ) {
+        if hay.len() < PAR_MIN_PAIR {
+            return self.scan_segmented(hay, ends, a, out);
+        }
+        for s in [&mut *a, &mut *b] {
+            s.seg_ends.clear();
+            if ends.len() > 1 {
+                s.seg_ends.extend_from_slice(ends);
+            }
+        }
+        debug_assert!(ends.len() < 2 || ends.last() == Some(&hay.len()));
+        b.texts = ends.len().max(1);
+        let t = self.collect_split(hay, a, b);
+        b.texts = 1;
+        a.seg_ends.clear();
+        b.seg_ends.clear();
+        a.record_stages(t);
+        out.clear();
+        resolve_overlaps(&self.inner.rules, &mut a.found, out);
+    }
+
     /// Like [`scan`](Self::scan), on `scratches.len()` threads, in one of two
     /// ways chosen per call from the time each stage took before:
     /// - by stage: threads work in pairs on one segment, one finding keyword
@@ -968,7 +1009,12 @@ impl RuleDb {
                 a.windows.sort_unstable();
             });
             let t = Instant::now();
+            // Segments bound the keyword rules' windows only: the
+            // extensions' inner scans (of decoded text) are scans of their
+            // own (as in `collect_stages`).
+            let seg_ends = std::mem::take(&mut b.seg_ends);
             self.collect_extensions(hay, b);
+            b.seg_ends = seg_ends;
             let ext = t.elapsed().as_nanos() as u64;
             other.join().expect("a scan thread never panics");
             ext
@@ -2119,6 +2165,64 @@ mod scan_tests {
     }
 
     #[test]
+    fn a_pair_of_threads_finds_what_one_thread_finds() {
+        let db = crate::pack::builtin().unwrap();
+        // Over PAR_MIN_PAIR: many texts, PEM blocks cut across texts and
+        // at the end, secrets and PII between.
+        let mut texts = Vec::new();
+        for i in 0..160 {
+            let mut t = pem_texts();
+            t.push(format!(
+                "req {i} from 10.0.{}.{} user u{i}@acme.io token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}\n",
+                i % 7,
+                i % 200,
+                i % 100
+            ));
+            t.rotate_left(i % 5);
+            // A text that starts with a block right after one that ends in
+            // an open block: windows of one rule meet at the texts' edge.
+            let p = pem_texts();
+            t.push(p[3].clone() + "\n");
+            t.push(p[2].strip_prefix("key:\n").unwrap().to_string());
+            texts.extend(t);
+        }
+        texts.push(pem_texts()[3].clone());
+        let hay = texts.concat();
+        assert!(hay.len() > PAR_MIN_PAIR);
+        let ends: Vec<usize> = texts
+            .iter()
+            .scan(0, |at, t| {
+                *at += t.len();
+                Some(*at)
+            })
+            .collect();
+        let (mut a, mut b, mut one) = (db.scratch(), db.scratch(), db.scratch());
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        for ends in [&ends[..], &[]] {
+            db.scan_segmented(hay.as_bytes(), ends, &mut one, &mut want);
+            // Twice: the second time with warm caches and stage times.
+            for _ in 0..2 {
+                db.scan_segmented_pair(hay.as_bytes(), ends, &mut a, &mut b, &mut got);
+                assert!(
+                    got == want,
+                    "{} texts: {} findings against {}",
+                    ends.len(),
+                    got.len(),
+                    want.len()
+                );
+                assert_eq!(a.hold_from(), one.hold_from());
+            }
+            assert!(want.len() > 500, "{}", want.len());
+        }
+        assert!(one.hold_from().is_some(), "the last text ends in a block");
+        // A small input is scanned on the calling thread, the same way.
+        let small = texts[..8].concat();
+        db.scan_segmented(small.as_bytes(), &ends[..8], &mut one, &mut want);
+        db.scan_segmented_pair(small.as_bytes(), &ends[..8], &mut a, &mut b, &mut got);
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn extensions_see_how_many_texts_a_scan_reads_and_inner_scans_are_whole() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         #[derive(Debug, Default)]
@@ -2146,12 +2250,11 @@ mod scan_tests {
         let db = crate::pack::builtin()
             .unwrap()
             .with_extension(probe.clone());
-        let texts = pem_texts();
+        let mut texts = pem_texts();
+        // Long enough for a pair of threads.
+        texts[1].push_str(&"filler line of a log\n".repeat(PAR_MIN_PAIR / 20));
         let hay = texts.concat();
         let ends = [texts[0].len(), hay.len()];
-        let (mut s, mut out) = (db.scratch(), Vec::new());
-        db.scan_segmented(hay.as_bytes(), &ends, &mut s, &mut out);
-        assert_eq!(probe.texts.load(Ordering::Relaxed), 2);
         // What a plain scan of the whole input finds (the block across
         // the two texts included).
         let plain = crate::pack::builtin().unwrap();
@@ -2159,9 +2262,22 @@ mod scan_tests {
         plain.scan(hay.as_bytes(), &mut plain.scratch(), &mut whole);
         let pem = whole
             .iter()
-            .filter(|f| plain.rule(f.rule).id().contains("pem"));
-        assert_eq!(probe.inner.load(Ordering::Relaxed), pem.count());
-        assert_eq!(s.texts(), 1, "outside a scan");
+            .filter(|f| plain.rule(f.rule).id().contains("pem"))
+            .count();
+        assert!(pem > 0);
+        for pair in [false, true] {
+            probe.texts.store(0, Ordering::Relaxed);
+            probe.inner.store(0, Ordering::Relaxed);
+            let (mut s, mut b, mut out) = (db.scratch(), db.scratch(), Vec::new());
+            if pair {
+                db.scan_segmented_pair(hay.as_bytes(), &ends, &mut s, &mut b, &mut out);
+            } else {
+                db.scan_segmented(hay.as_bytes(), &ends, &mut s, &mut out);
+            }
+            assert_eq!(probe.texts.load(Ordering::Relaxed), 2, "pair: {pair}");
+            assert_eq!(probe.inner.load(Ordering::Relaxed), pem, "pair: {pair}");
+            assert_eq!((s.texts(), b.texts()), (1, 1), "outside a scan");
+        }
     }
 
     fn hold(text: &str) -> Option<usize> {
