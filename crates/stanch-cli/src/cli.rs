@@ -149,8 +149,9 @@ pub struct RedactArgs {
     pub max_field_bytes: Option<u64>,
     /// Threads that scan text (default 1, which keeps a 2 GB stream under
     /// 64 MB of memory). Each more thread scans its share of every 1 MB
-    /// round with regex caches of its own (about 25 MB more at peak); the
-    /// output is the same for any number.
+    /// round with regex caches of its own (about 25 MB more at peak). JSON
+    /// Lines use two at most: each block's scans are shared between them
+    /// by stage. The output is the same for any number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     #[command(flatten)]

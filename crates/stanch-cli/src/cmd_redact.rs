@@ -99,7 +99,8 @@ pub struct Plan<'a> {
     pub redactor: &'a Redactor,
     pub json: JsonRedactor<'a>,
     pub format: InputFormat,
-    /// Threads for plain text (see `redact --threads`).
+    /// Threads (see `redact --threads`): plain text shares rounds between
+    /// them, JSON Lines each block's scans (two at most).
     pub threads: usize,
 }
 
@@ -124,7 +125,7 @@ fn redact_one(
         |r: &mut dyn Read, o: &mut (dyn Write + Send), line: u64, rep: &mut Report<'_>| {
             redact_text(redactor, plan.threads, r, o, line, rep)
         };
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut reader = BufReader::with_capacity(1 << 18, reader);
     let head = if plan.format == InputFormat::Auto {
         reader.fill_buf()?.to_vec()
     } else {
@@ -142,6 +143,7 @@ fn redact_one(
                 out,
                 &mut report,
                 &mut text,
+                plan.threads,
             )?;
         }
         Mode::Json => {
@@ -163,7 +165,7 @@ fn redact_one(
                 .read_until(b'\n', &mut first)?;
             let body = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
             if parse(body.trim_ascii(), &mut Vec::new()).is_ok() {
-                let mut lines = BufReader::with_capacity(1 << 16, Cursor::new(first).chain(reader));
+                let mut lines = BufReader::with_capacity(1 << 18, Cursor::new(first).chain(reader));
                 redact_jsonl(
                     redactor,
                     &plan.json,
@@ -171,6 +173,7 @@ fn redact_one(
                     out,
                     &mut report,
                     &mut text,
+                    plan.threads,
                 )?;
             } else {
                 redact_json_doc(

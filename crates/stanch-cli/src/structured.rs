@@ -107,7 +107,8 @@ pub type TextPath<'t> =
     dyn FnMut(&mut dyn Read, &mut (dyn Write + Send), u64, &mut Report<'_>) -> Result<u64> + 't;
 
 /// Redacts JSON lines from `reader`. `text` redacts a reader as text (the
-/// caller's streaming text path), for lines too long to hold.
+/// caller's streaming text path), for lines too long to hold. With
+/// `threads` of 2 or more, each block's scans run on two threads.
 pub fn redact_jsonl<R: Read>(
     redactor: &Redactor,
     jr: &JsonRedactor<'_>,
@@ -115,8 +116,9 @@ pub fn redact_jsonl<R: Read>(
     out: &mut (dyn Write + Send),
     report: &mut Report<'_>,
     text: &mut TextPath<'_>,
+    threads: usize,
 ) -> Result<()> {
-    let mut js = JsonScratch::new(redactor);
+    let mut js = JsonScratch::new(redactor).threads(redactor, threads);
     let mut block = Block::default();
     let mut line = Vec::new();
     let mut lineno: u64 = 0;

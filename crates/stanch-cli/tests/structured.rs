@@ -468,6 +468,69 @@ fn jsonl_blocks_of_records_and_text_lose_nothing_at_their_edges() {
     assert_eq!(reported, canary_lines, "{err}");
 }
 
+/// `redact -j2` on JSON Lines scans each block on two threads: the output
+/// is the same as on one, from a file or a pipe, over blocks with records,
+/// strings that hold JSON or only look like it, tracebacks and keys.
+#[test]
+fn jsonl_on_two_threads_writes_what_one_thread_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::new();
+    let key = "-----BEGIN RSA PRIVATE KEY-----\n\
+               MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+               VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n\
+               -----END RSA PRIVATE KEY-----\n";
+    let mut i = 0;
+    while input.len() < 1_200_000 {
+        for f in [
+            "pino.jsonl",
+            "zap.jsonl",
+            "structlog.jsonl",
+            "agent-transcript.jsonl",
+        ] {
+            input.push_str(&std::fs::read_to_string(fixtures().join(f)).unwrap());
+        }
+        input.push_str(&format!(
+            "{{\"i\":{i},\"log\":\"{{\\\"a\\\":1}}\\n{{\\\"password\\\":\\\"Tr0ub4dor-and-3\\\"}}\\nuser bob@acme.io\"}}\n"
+        ));
+        input.push_str(&format!(
+            "{{\"i\":{i},\"body\":\"{{\\\"token\\\":\\\"ghp_Qm7Tz2Lk9Xw4Rv8Np1Bs6Hc3Jd5Fg0Ay7Ue2\\\"}}\"}}\n"
+        ));
+        input.push_str(&format!("Traceback {i} (most recent call last):\n  key:\n"));
+        if i % 3 == 0 {
+            // Another writer's record inside the key.
+            let (head, tail) = key.split_at(key.find("VTLw").unwrap());
+            input.push_str(head);
+            input.push_str(&format!("{{\"i\":{i},\"msg\":\"other writer\"}}\n"));
+            input.push_str(tail);
+        } else {
+            input.push_str(key);
+        }
+        i += 1;
+    }
+    let path = dir.path().join("mixed.jsonl");
+    std::fs::write(&path, &input).unwrap();
+    let run = |j: &str, stdin: bool| {
+        let mut c = stanch();
+        c.args(["redact", "--format", "jsonl", "-j", j]);
+        if stdin {
+            c.write_stdin(input.clone());
+        } else {
+            c.arg(&path);
+        }
+        let out = c.assert().success();
+        text(&out.get_output().stdout)
+    };
+    let one = run("1", false);
+    assert_no_planted(&one);
+    assert!(!one.contains("MIIEow") && !one.contains("VTLw7"));
+    assert!(
+        one.contains("\"msg\":\"other writer\"}\n"),
+        "records between key lines stay"
+    );
+    assert!(one == run("2", false), "-j2 from a file differs from -j1");
+    assert!(one == run("2", true), "-j2 from a pipe differs from -j1");
+}
+
 #[test]
 fn in_place_json_file_stays_json() {
     let dir = tempfile::tempdir().unwrap();

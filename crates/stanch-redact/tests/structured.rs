@@ -561,3 +561,60 @@ fn a_scratch_shared_by_redactors_with_other_key_lists_uses_each_list() {
         assert!(!b.contains("x1y2z3") && b.contains("\"ok\""), "{b}");
     }
 }
+
+/// A string that only looks like JSON (a log of JSON lines) is scanned with
+/// the rest of its document, in the document's one scan; a string that
+/// holds JSON is walked as a document of its own. Both are redacted.
+#[test]
+fn a_string_that_only_looks_like_json_is_scanned_with_its_document() {
+    use stanch_engine::{Finding, RuleDb, Scratch};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Counts the scans.
+    #[derive(Debug, Default)]
+    struct Scans(AtomicUsize);
+    impl stanch_engine::Extension for Scans {
+        fn find(&self, _: &RuleDb, _: &[u8], _: &mut Scratch, _: &mut Vec<Finding>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let scans = Arc::new(Scans::default());
+    let r = Redactor::new(
+        stanch_engine::pack::builtin()
+            .unwrap()
+            .with_extension(scans.clone()),
+        Key::parse(&[b'k'; 32]).unwrap(),
+        Policy::default(),
+    );
+    let run = |doc: &str| {
+        let mut out = Vec::new();
+        scans.0.store(0, Ordering::Relaxed);
+        JsonRedactor::new(&r, keys())
+            .redact(doc.as_bytes(), &mut JsonScratch::new(&r), &mut out, None)
+            .unwrap();
+        (
+            String::from_utf8(out).unwrap(),
+            scans.0.load(Ordering::Relaxed),
+        )
+    };
+    let (plain, one) = run(r#"{"log":"user bob@acme.io","n":1}"#);
+    assert!(!plain.contains("bob@acme.io"), "{plain}");
+    let lines =
+        r#"{"log":"{\"a\":1}\n{\"password\":\"Hunter2Hunter2x\"}\nuser bob@acme.io","n":1}"#;
+    let (out, n) = run(lines);
+    assert!(
+        !out.contains("Hunter2Hunter2x") && !out.contains("bob@acme.io"),
+        "{out}"
+    );
+    assert!(
+        out.starts_with(r#"{"log":"{\"a\":1}\n{\"password\":\""#),
+        "{out}"
+    );
+    assert_eq!(n, one, "scanned with its document");
+    let nested = r#"{"body":"{\"password\":\"Hunter2Hunter2x\",\"to\":\"bob@acme.io\"}"}"#;
+    let (out, n) = run(nested);
+    assert!(
+        !out.contains("Hunter2Hunter2x") && !out.contains("bob@acme.io"),
+        "{out}"
+    );
+    assert!(n > one, "walked as a document of its own: {n}");
+}

@@ -83,6 +83,9 @@ pub struct Seen {
 /// engine scan: documents' strings and text (see [`JsonRedactor::queue`]).
 pub struct JsonScratch {
     scan: Scratch,
+    /// A second engine scratch: with it, queued blocks are scanned on two
+    /// threads (see [`JsonScratch::threads`]).
+    pair: Option<Scratch>,
     batch: Batch,
     edits: Vec<Edit>,
     seen: Vec<Seen>,
@@ -97,7 +100,9 @@ struct KeyClasses {
     /// The lists the entries are from (usually the built-in ones alone,
     /// so comparing them is cheap).
     of: Option<SecretKeys>,
-    map: std::collections::HashMap<Vec<u8>, KeyClass>,
+    /// foldhash, seeded per process: SipHash was 4 % of redacting a JSON
+    /// log, and the map is bounded ([`KeyClasses::MAX`]).
+    map: std::collections::HashMap<Vec<u8>, KeyClass, foldhash::fast::RandomState>,
 }
 
 impl KeyClasses {
@@ -138,12 +143,22 @@ impl JsonScratch {
     pub fn new(redactor: &Redactor) -> JsonScratch {
         JsonScratch {
             scan: redactor.db().scratch(),
+            pair: None,
             batch: Batch::default(),
             edits: Vec::new(),
             seen: Vec::new(),
             found: Vec::new(),
             classes: KeyClasses::default(),
         }
+    }
+
+    /// With `n` of 2 or more, [`JsonRedactor::scan_queued`] shares each
+    /// block's scans between two threads, split by stage
+    /// ([`RuleDb::scan_segmented_pair`](stanch_engine::RuleDb::scan_segmented_pair)):
+    /// the same findings, sooner. Blocks under 64 KiB stay on one thread.
+    pub fn threads(mut self, redactor: &Redactor, n: usize) -> JsonScratch {
+        self.pair = (n >= 2).then(|| redactor.db().scratch());
+        self
     }
 
     /// The engine scratch, for scanning text between documents.
@@ -208,6 +223,9 @@ struct Batch {
     /// Every queued document's nodes, one document after the other.
     nodes: Vec<Node>,
     parsed: Vec<Node>,
+    /// A string that may hold JSON, decoded, and its parse.
+    probe: Vec<u8>,
+    probe_nodes: Vec<Node>,
     items: Vec<Item>,
     ends: Vec<usize>,
     scanned: bool,
@@ -253,6 +271,7 @@ impl Batch {
         self.nodes.extend_from_slice(&self.parsed);
         let p0 = self.pieces.len();
         let (batch, pieces) = (&mut self.bytes, &mut self.pieces);
+        let (probe, probe_nodes) = (&mut self.probe, &mut self.probe_nodes);
         batch.reserve(doc.len() + self.parsed.len() * 4);
         let mut push = |cs: usize, ce: usize, escaped: bool, batch: &mut Vec<u8>| {
             let at = batch.len();
@@ -270,9 +289,17 @@ impl Batch {
             });
         };
         for n in self.parsed.iter() {
+            // A string that holds JSON is walked as a document of its own
+            // (`Walk::string_content`); one that only looks like it (a log
+            // of JSON lines, a Python repr) is an ordinary string, scanned
+            // here with the rest rather than on its own.
             let string = n.kind == Kind::String && {
                 let (cs, ce) = n.content();
-                !jr.nests(&doc[cs..ce], n.escaped, depth)
+                !jr.nests(&doc[cs..ce], n.escaped, depth) || {
+                    probe.clear();
+                    unescape_append(&doc[cs..ce], probe);
+                    parse(probe, probe_nodes).is_err()
+                }
             };
             if let Some((ks, ke)) = n.key {
                 batch.push(b'"');
@@ -339,7 +366,13 @@ impl Batch {
     /// PEM block that a record interrupts (two writers interleaving lines)
     /// is found whole, as text mode finds it. [`Scratch::hold_from`] is
     /// then that of the texts.
-    fn scan(&mut self, db: &stanch_engine::RuleDb, scan: &mut Scratch) {
+    /// Scans what is queued; with `pair`, on two threads.
+    fn scan(
+        &mut self,
+        db: &stanch_engine::RuleDb,
+        scan: &mut Scratch,
+        mut pair: Option<&mut Scratch>,
+    ) {
         let mut local: Vec<(usize, Finding)> = Vec::new();
         let docs: Vec<usize> = self.indices(false);
         if !docs.is_empty() {
@@ -350,12 +383,18 @@ impl Batch {
                     .filter(|it| !it.text)
                     .map(|it| it.batch_end),
             );
-            db.scan_segmented(&self.bytes, &self.ends, scan, &mut self.raw);
+            match pair.as_deref_mut() {
+                Some(b) => db.scan_segmented_pair(&self.bytes, &self.ends, scan, b, &mut self.raw),
+                None => db.scan_segmented(&self.bytes, &self.ends, scan, &mut self.raw),
+            }
             cut(&self.raw, &self.bytes, &self.pieces, &docs, &mut local);
         }
         let texts: Vec<usize> = self.indices(true);
         if !texts.is_empty() {
-            db.scan(&self.text, scan, &mut self.raw);
+            match pair {
+                Some(b) => db.scan_segmented_pair(&self.text, &[], scan, b, &mut self.raw),
+                None => db.scan(&self.text, scan, &mut self.raw),
+            }
             cut(&self.raw, &self.text, &self.pieces, &texts, &mut local);
         }
         local.sort_by_key(|(pi, f)| (*pi, f.start));
@@ -546,7 +585,9 @@ impl<'a> JsonRedactor<'a> {
 
     /// Scans everything queued, once.
     pub fn scan_queued(&self, scratch: &mut JsonScratch) {
-        scratch.batch.scan(self.redactor.db(), &mut scratch.scan);
+        scratch
+            .batch
+            .scan(self.redactor.db(), &mut scratch.scan, scratch.pair.as_mut());
     }
 
     /// After [`scan_queued`](Self::scan_queued): appends document `q`
@@ -660,7 +701,7 @@ impl<'a> JsonRedactor<'a> {
     ) -> Result<(), JsonError> {
         let mut b = Batch::default();
         let q = b.push_doc(self, doc, depth)?;
-        b.scan(self.redactor.db(), scan);
+        b.scan(self.redactor.db(), scan, None);
         b.walk(self, q.0, doc, depth, base, edits, scan, seen, classes, map);
         Ok(())
     }
@@ -893,7 +934,10 @@ impl<'w> Walk<'w, '_> {
             return;
         }
         let mut found = self.piece(cs);
-        let nests = !is_key && self.jr.nests(raw, escaped, self.depth);
+        // Queued as a piece: not JSON after all (see `Batch::push_doc`).
+        let nests = !is_key
+            && self.jr.nests(raw, escaped, self.depth)
+            && self.pieces.binary_search_by_key(&cs, |p| p.cs).is_err();
         if !nests && found.is_empty() {
             return;
         }

@@ -212,7 +212,11 @@ impl Parser<'_> {
             let Some(k) = memchr::memchr2(b'"', b'\\', &d[at..]) else {
                 return err(d.len(), "unterminated string");
             };
-            if let Some(c) = d[at..at + k].iter().position(|&b| b < 0x20) {
+            // The smallest byte first: a fold without an early exit
+            // vectorizes, a search for the first control byte does not.
+            let seg = &d[at..at + k];
+            if seg.iter().fold(u8::MAX, |m, &b| m.min(b)) < 0x20 {
+                let c = seg.iter().position(|&b| b < 0x20).unwrap_or(0);
                 return err(at + c, "control character in a string");
             }
             at += k;
@@ -296,10 +300,15 @@ pub fn children(nodes: &[Node], i: usize) -> impl Iterator<Item = usize> + '_ {
 pub fn unescape(raw: &[u8], out: &mut Vec<u8>, map: &mut Vec<(u32, u32)>) {
     out.clear();
     map.clear();
-    unescape_with(raw, |bytes, a, b| {
+    unescape_with(raw, |bytes, a, b, plain| {
         out.extend_from_slice(bytes);
-        for _ in 0..bytes.len() {
-            map.push((a as u32, b as u32));
+        if plain {
+            // Each byte of a plain run maps to itself.
+            map.extend((a as u32..b as u32).map(|j| (j, j + 1)));
+        } else {
+            for _ in 0..bytes.len() {
+                map.push((a as u32, b as u32));
+            }
         }
     });
 }
@@ -310,11 +319,12 @@ pub fn unescape_append(raw: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(raw);
         return;
     }
-    unescape_with(raw, |bytes, _, _| out.extend_from_slice(bytes));
+    unescape_with(raw, |bytes, _, _, _| out.extend_from_slice(bytes));
 }
 
-/// Calls `emit(decoded bytes, raw start, raw end)` for each byte or escape.
-fn unescape_with(raw: &[u8], mut emit: impl FnMut(&[u8], usize, usize)) {
+/// Calls `emit(decoded bytes, raw start, raw end, plain)` for each run of
+/// plain bytes (`plain`: decoded as they are) and for each escape.
+fn unescape_with(raw: &[u8], mut emit: impl FnMut(&[u8], usize, usize, bool)) {
     let mut i = 0;
     let hex4 = |at: usize| -> u32 {
         raw[at..at + 4]
@@ -324,8 +334,8 @@ fn unescape_with(raw: &[u8], mut emit: impl FnMut(&[u8], usize, usize)) {
     while i < raw.len() {
         // Plain bytes up to the next escape, in one call.
         let k = memchr::memchr(b'\\', &raw[i..]).map_or(raw.len(), |k| i + k);
-        for j in i..k {
-            emit(&raw[j..j + 1], j, j + 1);
+        if k > i {
+            emit(&raw[i..k], i, k, true);
         }
         i = k;
         if i >= raw.len() {
@@ -359,7 +369,7 @@ fn unescape_with(raw: &[u8], mut emit: impl FnMut(&[u8], usize, usize)) {
             None => ('\\', 1),
         };
         let mut buf = [0u8; 4];
-        emit(ch.encode_utf8(&mut buf).as_bytes(), i, i + len);
+        emit(ch.encode_utf8(&mut buf).as_bytes(), i, i + len, false);
         i += len;
     }
 }
@@ -474,6 +484,34 @@ mod tests {
         assert_eq!(map[3], (3, 9));
         assert_eq!(map[4], (9, 21));
         assert_eq!(map[8], (21, 23));
+    }
+
+    #[test]
+    fn plain_runs_map_byte_by_byte() {
+        let raw = br#"ab\ncd\/e"#;
+        let (mut out, mut map) = (Vec::new(), Vec::new());
+        unescape(raw, &mut out, &mut map);
+        assert_eq!(out, b"ab\ncd/e");
+        assert_eq!(
+            map,
+            [(0, 1), (1, 2), (2, 4), (4, 5), (5, 6), (6, 8), (8, 9)]
+        );
+        let mut appended = b"x".to_vec();
+        unescape_append(raw, &mut appended);
+        assert_eq!(&appended[1..], &out[..]);
+    }
+
+    #[test]
+    fn a_control_byte_in_a_string_is_reported_where_it_is() {
+        for (doc, at) in [
+            (&b"\"abcd\x01e\""[..], 5),
+            (b"[\"x\\n\", \"long run of text \x1f\"]", 26),
+            (b"\"\x00\"", 1),
+        ] {
+            let e = parse(doc, &mut Vec::new()).unwrap_err();
+            assert_eq!(e.offset, at, "{:?}", String::from_utf8_lossy(doc));
+            assert!(e.to_string().contains("control character"), "{e}");
+        }
     }
 
     #[test]
