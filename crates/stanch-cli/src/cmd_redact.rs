@@ -125,7 +125,10 @@ fn redact_one(
         |r: &mut dyn Read, o: &mut (dyn Write + Send), line: u64, rep: &mut Report<'_>| {
             redact_text(redactor, plan.threads, r, o, line, rep)
         };
-    let mut reader = BufReader::with_capacity(1 << 18, reader);
+    // A read buffer as large as a JSON Lines block (the block is scanned
+    // when the buffer runs dry: the next read may wait).
+    let buffer = if plan.threads >= 2 { 1 << 20 } else { 1 << 18 };
+    let mut reader = BufReader::with_capacity(buffer, reader);
     let head = if plan.format == InputFormat::Auto {
         reader.fill_buf()?.to_vec()
     } else {
@@ -165,7 +168,7 @@ fn redact_one(
                 .read_until(b'\n', &mut first)?;
             let body = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
             if parse(body.trim_ascii(), &mut Vec::new()).is_ok() {
-                let mut lines = BufReader::with_capacity(1 << 18, Cursor::new(first).chain(reader));
+                let mut lines = BufReader::with_capacity(buffer, Cursor::new(first).chain(reader));
                 redact_jsonl(
                     redactor,
                     &plan.json,

@@ -119,6 +119,8 @@ pub fn redact_jsonl<R: Read>(
     threads: usize,
 ) -> Result<()> {
     let mut js = JsonScratch::new(redactor).threads(redactor, threads);
+    // Two threads start twice per scan: larger blocks pay that less often.
+    let block_size = if threads >= 2 { HOLD_MAX } else { BLOCK };
     let mut block = Block::default();
     let mut line = Vec::new();
     let mut lineno: u64 = 0;
@@ -150,7 +152,7 @@ pub fn redact_jsonl<R: Read>(
             invalid += 1;
             first_invalid.get_or_insert((lineno, e));
         }
-        if block.input.len() >= BLOCK {
+        if block.input.len() >= block_size {
             block.flush(redactor, jr, &mut js, out, report, false)?;
         }
         if reader.buffer().is_empty() {
