@@ -296,6 +296,9 @@ pub struct Scratch {
     deny_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     windows: Vec<(u32, usize, usize)>,
     spans: Vec<(usize, usize)>,
+    /// Spans of the block-walking finders from one fused pass
+    /// ([`finders::find_fused`]), in the order of its `FUSED` list.
+    fused: [Vec<(usize, usize)>; 6],
     found: Vec<Finding>,
     /// Multiline windows cut short by the end of the input: (rule, window
     /// start, keyword start, keyword end).
@@ -711,6 +714,7 @@ impl RuleDb {
             deny_caches: Vec::new(),
             windows: Vec::new(),
             spans: Vec::new(),
+            fused: Default::default(),
             found: Vec::new(),
             truncated: Vec::new(),
             partial_caches: HashMap::new(),
@@ -1175,10 +1179,22 @@ impl RuleDb {
         }
     }
 
-    /// Stage 3: finders for rules with no literal.
+    /// Stage 3: finders for rules with no literal. The block-walking ones
+    /// run in one fused pass (one walk of the input instead of six).
     fn collect_finders(&self, hay: &[u8], scratch: &mut Scratch) {
-        for &ri in &self.inner.finder_rules {
-            self.run_finder(ri, hay, scratch);
+        let inner = &*self.inner;
+        let mut want = [false; 6];
+        for &ri in &inner.finder_rules {
+            let rule = &inner.rules[ri as usize];
+            if let Matcher::Finder(kind) = rule.matcher {
+                if let Some(i) = finders::fused_index(kind) {
+                    want[i] |= rule.spec.severity >= self.min_severity;
+                }
+            }
+        }
+        finders::find_fused(want, hay, &mut scratch.fused);
+        for &ri in &inner.finder_rules {
+            self.run_finder_with(ri, hay, scratch, true);
         }
     }
 
@@ -1195,15 +1211,26 @@ impl RuleDb {
     }
 
     fn run_finder(&self, ri: u32, hay: &[u8], scratch: &mut Scratch) {
+        self.run_finder_with(ri, hay, scratch, false)
+    }
+
+    /// With `fused`, a block-walking finder's spans are those a fused pass
+    /// left in `scratch.fused`.
+    fn run_finder_with(&self, ri: u32, hay: &[u8], scratch: &mut Scratch, fused: bool) {
         let rule = &self.inner.rules[ri as usize];
         if rule.spec.severity < self.min_severity {
             return;
         }
         if let Matcher::Finder(kind) = rule.matcher {
-            scratch.spans.clear();
-            finders::find(kind, hay, &mut scratch.spans);
-            for k in 0..scratch.spans.len() {
-                let (s, e) = scratch.spans[k];
+            let spans = match finders::fused_index(kind).filter(|_| fused) {
+                Some(i) => &scratch.fused[i],
+                None => {
+                    scratch.spans.clear();
+                    finders::find(kind, hay, &mut scratch.spans);
+                    &scratch.spans
+                }
+            };
+            for &(s, e) in spans {
                 if accept(rule, hay, s, e) {
                     scratch.found.push(Finding {
                         start: s,

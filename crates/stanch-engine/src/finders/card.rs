@@ -19,7 +19,7 @@
 //! `+`, which makes it a phone number). Epoch milliseconds and nanoseconds
 //! start with `1`, which no issuer uses.
 
-use super::digits::{self, at, before, is_digit, is_word, Simd};
+use super::digits::{self, at, before, is_digit, is_word, Lane, Simd};
 
 /// Words that make a long (17–19 digit) unseparated run a card candidate,
 /// matched at a word start (`card_number`, `creditCard`, not `span_id`).
@@ -61,14 +61,24 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     digits::blocks::<S, _>(
         hay,
         |c| [c.digits()],
-        |base, [d]| {
-            // A run start with 13+ digits, or 4 digits, one other byte, 4 digits.
-            let compact = d.all(4, 12);
-            let grouped = !d.at(4) & d.all(5, 8);
-            let anchors = !d.at(-1) & d.all(0, 3) & (compact | grouped);
-            digits::each_anchor(anchors, base, &mut resume, |s| check(hay, s, out));
-        },
+        |base, &[d]| visit(hay, base, d, &mut resume, out),
     );
+}
+
+/// One block's anchors and checks (`d`: digits).
+#[inline(always)]
+pub(crate) fn visit(
+    hay: &[u8],
+    base: usize,
+    d: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    // A run start with 13+ digits, or 4 digits, one other byte, 4 digits.
+    let compact = d.all(4, 12);
+    let grouped = !d.at(4) & d.all(5, 8);
+    let anchors = !d.at(-1) & d.all(0, 3) & (compact | grouped);
+    digits::each_anchor(anchors, base, resume, |s| check(hay, s, out));
 }
 
 /// Parses the number starting at the digit-run start `s`; pushes it if it is

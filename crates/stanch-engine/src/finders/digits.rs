@@ -325,6 +325,19 @@ pub(crate) struct Lane {
     next: u64,
 }
 
+impl std::ops::BitOr for Lane {
+    type Output = Lane;
+    /// Bytes in either class.
+    #[inline(always)]
+    fn bitor(self, o: Lane) -> Lane {
+        Lane {
+            prev: self.prev | o.prev,
+            cur: self.cur | o.cur,
+            next: self.next | o.next,
+        }
+    }
+}
+
 impl Lane {
     /// The class mask shifted so bit `i` describes byte `i + k` (`|k| < 64`).
     #[inline(always)]

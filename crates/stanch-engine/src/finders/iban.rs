@@ -8,7 +8,7 @@
 //!
 //! Anchor (block masks): an uppercase pair and a digit pair at a token start.
 
-use super::digits::{self, at, before, is_word, Simd};
+use super::digits::{self, at, before, is_word, Lane, Simd};
 use crate::validate;
 
 const MAX: usize = 34;
@@ -21,12 +21,23 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     digits::blocks::<S, _>(
         hay,
         |c| [c.digits(), c.range(b'A', b'Z').bits()],
-        |base, [d, u]| {
-            let word_before = d.at(-1) | u.at(-1);
-            let anchors = !word_before & u.at(0) & u.at(1) & d.at(2) & d.at(3);
-            digits::each_anchor(anchors, base, &mut resume, |s| check(hay, s, out));
-        },
+        |base, &[d, u]| visit(hay, base, d, u, &mut resume, out),
     );
+}
+
+/// One block's anchors and checks (`d`: digits, `u`: `A`–`Z`).
+#[inline(always)]
+pub(crate) fn visit(
+    hay: &[u8],
+    base: usize,
+    d: Lane,
+    u: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let word_before = d.at(-1) | u.at(-1);
+    let anchors = !word_before & u.at(0) & u.at(1) & d.at(2) & d.at(3);
+    digits::each_anchor(anchors, base, resume, |s| check(hay, s, out));
 }
 
 fn is_bban(b: u8) -> bool {

@@ -22,7 +22,7 @@
 //! apart; IPv6 — `::` next to a hex digit, or four colons each 2–5 bytes
 //! after the previous (times like `10:23:45` have three).
 
-use super::digits::{self, at, before, is_digit, is_word, Simd};
+use super::digits::{self, at, before, is_digit, is_word, Lane, Simd};
 
 digits::simd_dispatch!(pub fn find_v4 => find_v4_with);
 
@@ -32,12 +32,23 @@ pub(crate) fn find_v4_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     digits::blocks::<S, _>(
         hay,
         |c| [c.digits(), c.eq(b'.').bits()],
-        |base, [d, dot]| {
-            let t = |k: i32| dot.at(k) & d.at(k - 1) & d.at(k + 1);
-            let anchors = t(0) & (t(2) | t(3) | t(4));
-            digits::each_anchor(anchors, base, &mut resume, |p| check_v4(hay, p, out));
-        },
+        |base, &[d, dot]| visit_v4(hay, base, d, dot, &mut resume, out),
     );
+}
+
+/// One block's IPv4 anchors and checks (`d`: digits, `dot`: `.`).
+#[inline(always)]
+pub(crate) fn visit_v4(
+    hay: &[u8],
+    base: usize,
+    d: Lane,
+    dot: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let t = |k: i32| dot.at(k) & d.at(k - 1) & d.at(k + 1);
+    let anchors = t(0) & (t(2) | t(3) | t(4));
+    digits::each_anchor(anchors, base, resume, |p| check_v4(hay, p, out));
 }
 
 /// `p` is the first dot of two; the address (if any) starts at the digit run
@@ -122,42 +133,53 @@ pub(crate) fn find_v6_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
             let hex = c.range(b'0', b'9') | c.range(b'a', b'f') | c.range(b'A', b'F');
             [c.eq(b':').bits(), hex.bits()]
         },
-        |base, [c, h]| {
-            if c.at(0) == 0 {
-                return;
-            }
-            // `::` next to a hex digit, or four colons each 2–5 bytes after the
-            // previous one (an address without `::` has seven).
-            let compressed = c.at(0) & c.at(1) & (h.at(-1) | h.at(2));
-            let pair = c.at(0) & (c.at(2) | c.at(3) | c.at(4) | c.at(5));
-            if compressed | pair == 0 {
-                return; // the common case: colons far apart (JSON, `key: value`)
-            }
-            let a = [
-                c.at(0),
-                c.at(1),
-                c.at(2),
-                c.at(3),
-                c.at(4),
-                c.at(5),
-                c.at(6),
-                c.at(7),
-                c.at(8),
-                c.at(9),
-                c.at(10),
-                c.at(11),
-                c.at(12),
-                c.at(13),
-                c.at(14),
-                c.at(15),
-            ];
-            let near = |j: usize| a[j] & (a[j + 2] | a[j + 3] | a[j + 4] | a[j + 5]);
-            let three = |j: usize| a[j] & (near(j + 2) | near(j + 3) | near(j + 4) | near(j + 5));
-            let four = a[0] & (three(2) | three(3) | three(4) | three(5));
-            let anchors = compressed | four;
-            digits::each_anchor(anchors, base, &mut resume, |p| check_v6(hay, p, out));
-        },
+        |base, &[c, h]| visit_v6(hay, base, c, h, &mut resume, out),
     );
+}
+
+/// One block's IPv6 anchors and checks (`c`: `:`, `h`: hex digits).
+#[inline(always)]
+pub(crate) fn visit_v6(
+    hay: &[u8],
+    base: usize,
+    c: Lane,
+    h: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    if c.at(0) == 0 {
+        return;
+    }
+    // `::` next to a hex digit, or four colons each 2–5 bytes after the
+    // previous one (an address without `::` has seven).
+    let compressed = c.at(0) & c.at(1) & (h.at(-1) | h.at(2));
+    let pair = c.at(0) & (c.at(2) | c.at(3) | c.at(4) | c.at(5));
+    if compressed | pair == 0 {
+        return; // the common case: colons far apart (JSON, `key: value`)
+    }
+    let a = [
+        c.at(0),
+        c.at(1),
+        c.at(2),
+        c.at(3),
+        c.at(4),
+        c.at(5),
+        c.at(6),
+        c.at(7),
+        c.at(8),
+        c.at(9),
+        c.at(10),
+        c.at(11),
+        c.at(12),
+        c.at(13),
+        c.at(14),
+        c.at(15),
+    ];
+    let near = |j: usize| a[j] & (a[j + 2] | a[j + 3] | a[j + 4] | a[j + 5]);
+    let three = |j: usize| a[j] & (near(j + 2) | near(j + 3) | near(j + 4) | near(j + 5));
+    let four = a[0] & (three(2) | three(3) | three(4) | three(5));
+    let anchors = compressed | four;
+    digits::each_anchor(anchors, base, resume, |p| check_v6(hay, p, out));
 }
 
 fn is_v6_byte(b: u8) -> bool {

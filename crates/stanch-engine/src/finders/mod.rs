@@ -7,10 +7,13 @@
 mod card;
 mod digits;
 mod email;
+mod fused;
 mod iban;
 mod ip;
 mod phone;
 mod ssn;
+
+pub use fused::{find_fused, fused_index};
 
 /// The built-in finders, named in rule files by `finder = "…"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

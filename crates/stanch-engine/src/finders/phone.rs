@@ -27,7 +27,7 @@
 //! separator that follows a digit (the last group of most layouts); the
 //! start of a 10–11 digit run; the French and `5-3-3` layouts.
 
-use super::digits::{self, at, before, is_digit, is_word, Simd};
+use super::digits::{self, at, before, is_digit, is_word, Lane, Simd};
 
 const PREFIX_WORDS: &[&[u8]] = &[
     b"phone",
@@ -70,23 +70,35 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
                 c.eq(b'+').bits(),
             ]
         },
-        |base, [d, s, plus]| {
-            // Branch-free: early exits on unpredictable masks cost more than
-            // they save.
-            let e164 = plus.at(0) & d.at(1);
-            let head = d.at(0) & d.at(1);
-            let four = head & d.at(2) & d.at(3);
-            let pairs = head & s.at(2) & d.at(3) & d.at(4) & !d.at(-1);
-            let last_group = four & s.at(-1) & d.at(-2) & !d.all(4, 8);
-            // Exactly 10 or 11 digits (not 12+: ids, epochs, trace ids).
-            let bare = four & d.all(4, 9) & !(d.at(10) & d.at(11));
-            let five33 = four & d.at(4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
-            let pair = |k: i32| d.at(k) & d.at(k + 1);
-            let french = pairs & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
-            let anchors = e164 | last_group | (!d.at(-1) & (bare | five33)) | french;
-            digits::each_anchor(anchors, base, &mut resume, |p| check(hay, p, out));
-        },
+        |base, &[d, s, plus]| visit(hay, base, d, s, plus, &mut resume, out),
     );
+}
+
+/// One block's anchors and checks (`d`: digits, `s`: space, `-` or `.`, `plus`: `+`).
+#[inline(always)]
+pub(crate) fn visit(
+    hay: &[u8],
+    base: usize,
+    d: Lane,
+    s: Lane,
+    plus: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    // Branch-free: early exits on unpredictable masks cost more than
+    // they save.
+    let e164 = plus.at(0) & d.at(1);
+    let head = d.at(0) & d.at(1);
+    let four = head & d.at(2) & d.at(3);
+    let pairs = head & s.at(2) & d.at(3) & d.at(4) & !d.at(-1);
+    let last_group = four & s.at(-1) & d.at(-2) & !d.all(4, 8);
+    // Exactly 10 or 11 digits (not 12+: ids, epochs, trace ids).
+    let bare = four & d.all(4, 9) & !(d.at(10) & d.at(11));
+    let five33 = four & d.at(4) & s.at(5) & d.all(6, 8) & s.at(9) & d.all(10, 12);
+    let pair = |k: i32| d.at(k) & d.at(k + 1);
+    let french = pairs & s.at(5) & pair(6) & s.at(8) & pair(9) & s.at(11) & pair(12);
+    let anchors = e164 | last_group | (!d.at(-1) & (bare | five33)) | french;
+    digits::each_anchor(anchors, base, resume, |p| check(hay, p, out));
 }
 
 fn check(hay: &[u8], p: usize, out: &mut Vec<(usize, usize)>) -> usize {

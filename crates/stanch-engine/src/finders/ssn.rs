@@ -12,7 +12,7 @@
 //!
 //! Anchors (block masks): the `3-2-4` layout, and exact 9-digit runs.
 
-use super::digits::{self, at, before, is_digit, is_word, Simd};
+use super::digits::{self, at, before, is_digit, is_word, Lane, Simd};
 
 const CONTEXT_BYTES: usize = 40;
 /// Context words, matched case-insensitively at a word start (`ssn_last4`,
@@ -38,14 +38,25 @@ pub(crate) fn find_with<S: Simd>(hay: &[u8], out: &mut Vec<(usize, usize)>) {
     digits::blocks::<S, _>(
         hay,
         |c| [c.digits(), (c.eq(b'-') | c.eq(b' ')).bits()],
-        |base, [d, s]| {
-            let start = !d.at(-1);
-            let dashed = d.all(0, 2) & s.at(3) & d.all(4, 5) & s.at(6) & d.all(7, 10) & !d.at(11);
-            let bare = d.all(0, 8) & !d.at(9);
-            let anchors = start & (dashed | bare);
-            digits::each_anchor(anchors, base, &mut resume, |p| check(hay, p, out));
-        },
+        |base, &[d, s]| visit(hay, base, d, s, &mut resume, out),
     );
+}
+
+/// One block's anchors and checks (`d`: digits, `s`: `-` or space).
+#[inline(always)]
+pub(crate) fn visit(
+    hay: &[u8],
+    base: usize,
+    d: Lane,
+    s: Lane,
+    resume: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let start = !d.at(-1);
+    let dashed = d.all(0, 2) & s.at(3) & d.all(4, 5) & s.at(6) & d.all(7, 10) & !d.at(11);
+    let bare = d.all(0, 8) & !d.at(9);
+    let anchors = start & (dashed | bare);
+    digits::each_anchor(anchors, base, resume, |p| check(hay, p, out));
 }
 
 fn check(hay: &[u8], s: usize, out: &mut Vec<(usize, usize)>) -> usize {
