@@ -688,17 +688,9 @@ mod tests {
     }
 
     mod props {
+        use crate::finders::fused::FUSED as KINDS;
         use crate::finders::{find, FinderKind};
         use proptest::prelude::*;
-
-        const KINDS: [FinderKind; 6] = [
-            FinderKind::Card,
-            FinderKind::Phone,
-            FinderKind::Iban,
-            FinderKind::Ssn,
-            FinderKind::Ipv4,
-            FinderKind::Ipv6,
-        ];
 
         /// The dispatched finder, checked against every backend.
         fn spans(kind: FinderKind, hay: &[u8]) -> Vec<(usize, usize)> {
