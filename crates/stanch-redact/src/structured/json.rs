@@ -365,8 +365,7 @@ impl Batch {
     /// from one document into the next; the texts joined in another, so a
     /// PEM block that a record interrupts (two writers interleaving lines)
     /// is found whole, as text mode finds it. [`Scratch::hold_from`] is
-    /// then that of the texts.
-    /// Scans what is queued; with `pair`, on two threads.
+    /// then that of the texts. With `pair`, each scan runs on two threads.
     fn scan(
         &mut self,
         db: &stanch_engine::RuleDb,
