@@ -1206,32 +1206,34 @@ impl RuleDb {
     /// findings in `scratch` (every rule's), setting `hold_from`.
     fn resolve_truncated(&self, hay: &[u8], scratch: &mut Scratch) {
         let inner = &*self.inner;
-        // A truncated multiline window is resolved only by a finding of its
-        // rule that covers the keyword and is followed by at least one
-        // complete line: anything less may be a block whose rest is still to
-        // come (a partial match must not release the text before it).
-        // Where every match of the rule holds a keyword, a match through
-        // this one starts between the window start and the keyword: the
-        // window holds the text only if such a match could still go on.
+        // A truncated multiline window holds the text from its start unless
+        // the match through its keyword is settled. Where every match of the
+        // rule holds a keyword (see `Partial`), such a match starts between
+        // the window start and the keyword, and it is settled when none
+        // starting there can go on with more input; that alone decides (a
+        // finding with a line after it may still grow: a key fragment's
+        // base64 run goes on over blank lines). Other rules are settled by a
+        // finding of theirs that covers the keyword and is followed by at
+        // least one complete line: anything less may be a block whose rest
+        // is still to come (a partial match must not release the text
+        // before it).
         for &(ri, ws, ks, ke) in &scratch.truncated {
-            let resolved = scratch.found.iter().any(|f| {
-                f.rule.0 == ri && f.start < ke && f.end >= ke && complete_line_after(hay, f.end)
-            });
-            if resolved || scratch.hold_from.is_some_and(|h| h <= ws) {
+            if scratch.hold_from.is_some_and(|h| h <= ws) {
                 continue;
             }
             let rule = &inner.rules[ri as usize];
-            let ended = rule
-                .partial
-                .get_or_init(|| Partial::build(&rule.spec))
-                .as_ref()
-                .is_some_and(|p| {
+            let ended = match rule.partial.get_or_init(|| Partial::build(&rule.spec)) {
+                Some(p) => {
                     let cache = scratch
                         .partial_caches
                         .entry(ri)
                         .or_insert_with(|| p.dfa.create_cache());
                     !p.may_continue(cache, hay, ws, ks)
-                });
+                }
+                None => scratch.found.iter().any(|f| {
+                    f.rule.0 == ri && f.start < ke && f.end >= ke && complete_line_after(hay, f.end)
+                }),
+            };
             if !ended {
                 scratch.hold_from = Some(scratch.hold_from.map_or(ws, |h| h.min(ws)));
             }
@@ -2420,6 +2422,11 @@ mod scan_tests {
             hold(&format!("{t}-----END OPENSSH PRIVATE KEY-----\n")),
             None
         );
+        // A key fragment's run of base64 goes on over blank lines: a
+        // finding with a line after it does not settle a rule whose regex
+        // can still go on.
+        let t = format!("-----BEGIN RSA PRIVATE KEY-----\n    value: x\n{body}\n");
+        assert_eq!(hold(&t), Some(0));
         // Rules whose matches go on past their keyword hold as before.
         let t = "apiVersion: v1\ndata:\n  password: aGVsbG8=\n";
         assert!(hold(t).is_some());
