@@ -306,8 +306,11 @@ impl Block {
             return Ok(());
         }
         jr.scan_queued(js);
-        // The entry the hold starts in, and where (absolute in `input`).
+        // The entry the hold starts in, and where (absolute in `input`);
+        // whether the texts' findings before it are final (else the lines
+        // handed on are scanned again, see below).
         let mut held: Option<(usize, usize)> = None;
+        let mut final_before = true;
         let at_line_start = |e: &Entry, off: usize| {
             let text = &self.input[e.start..e.end];
             e.start + memchr::memrchr(b'\n', &text[..off.min(text.len())]).map_or(0, |p| p + 1)
@@ -338,6 +341,7 @@ impl Block {
                     if e.end - e.start < HOLD_MAX {
                         if let Some(off) = jr.text_hold(*q, js) {
                             held = Some((self.entries.len() - 1, at_line_start(e, off)));
+                            final_before = false;
                         }
                     }
                 }
@@ -377,9 +381,25 @@ impl Block {
                     let findings: &[Finding] = if end == e.end {
                         js.text_findings(q)
                     } else {
-                        // Findings of the lines handed on, without the
-                        // held ones.
-                        redactor.db().scan(text, js.engine(), &mut self.findings);
+                        // The lines handed on: the texts' findings in them
+                        // (none runs past the hold when it comes from
+                        // `held_text`). Else, with the last text's own hold,
+                        // also what a scan of these lines alone finds.
+                        let keep = text.len();
+                        self.findings.clear();
+                        if !final_before {
+                            redactor.db().scan(text, js.engine(), &mut self.findings);
+                        }
+                        self.findings.extend(
+                            js.text_findings(q)
+                                .iter()
+                                .filter(|f| f.start < keep)
+                                .map(|f| Finding {
+                                    end: f.end.min(keep),
+                                    ..*f
+                                }),
+                        );
+                        self.findings.sort_by_key(|f| f.start);
                         &self.findings
                     };
                     let mut lines = crate::lines::LineTracker::at_line(e.line);
@@ -509,6 +529,129 @@ impl Read for UntilNewline<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use stanch_redact::structured::SecretKeys;
+    use std::sync::{Arc, OnceLock};
+
+    fn redactor() -> &'static Redactor {
+        static R: OnceLock<Redactor> = OnceLock::new();
+        R.get_or_init(|| {
+            let db = stanch_engine::pack::builtin().expect("built-in pack compiles");
+            Redactor::new(
+                db.with_extension(Arc::new(stanch_redact::decode::Decoder::default())),
+                stanch_redact::Key::parse(&[b'k'; 32]).unwrap(),
+                stanch_redact::Policy::default(),
+            )
+        })
+    }
+
+    /// A reader that hands out `data` in pieces ending at `cuts`: its
+    /// buffered reader runs dry at each cut, as a pipe does when the
+    /// writer pauses, so `redact_jsonl` flushes there.
+    struct Pieces<'a> {
+        data: &'a [u8],
+        cuts: Vec<usize>,
+        pos: usize,
+    }
+
+    impl Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let next = self
+                .cuts
+                .iter()
+                .copied()
+                .find(|&c| c > self.pos)
+                .unwrap_or(self.data.len())
+                .min(self.data.len());
+            let n = (next - self.pos).min(buf.len());
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+    }
+
+    /// `redact --format jsonl` of `data`, read in pieces ending at `cuts`.
+    fn jsonl(data: &[u8], cuts: Vec<usize>, threads: usize) -> Vec<u8> {
+        let r = redactor();
+        let keys = SecretKeys::default();
+        let jr = JsonRedactor::new(r, &keys);
+        let mut counts = BTreeMap::new();
+        let mut report = Report {
+            name: "t",
+            counts: &mut counts,
+            canary: None,
+        };
+        let mut out = Vec::new();
+        let mut text =
+            |_: &mut dyn Read, _: &mut (dyn Write + Send), _: u64, _: &mut Report<'_>| {
+                unreachable!("no line is too long here")
+            };
+        let mut reader = BufReader::with_capacity(1 << 20, Pieces { data, cuts, pos: 0 });
+        redact_jsonl(
+            r,
+            &jr,
+            &mut reader,
+            &mut out,
+            &mut report,
+            &mut text,
+            threads,
+        )
+        .unwrap();
+        out
+    }
+
+    const BODY: [&str; 3] = [
+        "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+        "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+        "c2VjcmV0LWtleS1ib2R5LWZvci10ZXN0cy1vbmx5LW5vdC1yZWFsLWF0LWFsbAo1",
+    ];
+
+    /// Lines of a log where two writers interleave: JSON records, plain
+    /// lines, private keys and YAML pairs whose lines records interrupt.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u32..50).prop_map(|i| format!("{{\"i\":{i},\"msg\":\"ok\"}}")),
+            (0u32..50).prop_map(|i| format!(
+                "{{\"i\":{i},\"token\":\"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567{:02}\"}}",
+                i % 100
+            )),
+            Just("-----BEGIN RSA PRIVATE KEY-----".to_string()),
+            (0usize..3).prop_map(|i| BODY[i].to_string()),
+            Just("-----END RSA PRIVATE KEY-----".to_string()),
+            Just("  - name: DB_PASSWORD".to_string()),
+            Just("    value: Hunter2Hunter2x".to_string()),
+            Just("Traceback (most recent call last):".to_string()),
+            Just("user bob@acme.io logged in".to_string()),
+            Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Wherever the input pauses, the output is what reading it at
+        /// once gives: a key or pair held at a pause is held with the
+        /// records after it, and redacted whole once it is complete.
+        #[test]
+        fn pauses_anywhere_change_nothing(
+            lines in prop::collection::vec(line(), 1..40),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+            threads in 1usize..3,
+        ) {
+            let data = lines.join("\n") + "\n";
+            // Pauses after whole lines (a pause inside a line only delays
+            // that line).
+            let ends: Vec<usize> = data.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let cuts: Vec<usize> = {
+                let mut c: Vec<usize> = cuts.iter().map(|i| ends[i.index(ends.len())]).collect();
+                c.sort_unstable();
+                c
+            };
+            let whole = jsonl(data.as_bytes(), Vec::new(), 1);
+            let paused = jsonl(data.as_bytes(), cuts, threads);
+            prop_assert_eq!(String::from_utf8_lossy(&paused), String::from_utf8_lossy(&whole));
+        }
+    }
 
     #[test]
     fn modes() {

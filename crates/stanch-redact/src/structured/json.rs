@@ -644,17 +644,34 @@ impl<'a> JsonRedactor<'a> {
     /// thing queued: records queued after it were taken out of the joined
     /// text, so a key whose lines another writer's record interrupts is
     /// still open. A streaming caller holds everything from there, records
-    /// included, for more input. None when no text is queued.
+    /// included, for more input. The offset is a line start, and no finding
+    /// of the texts runs over it (as the streaming text path never splits a
+    /// finding), so the lines before it are final with the findings
+    /// [`JsonScratch::text_findings`] gives for them. None when no text is
+    /// queued.
     pub fn held_text(&self, scratch: &JsonScratch) -> Option<(Queued, usize)> {
         let b = &scratch.batch;
         if !b.scanned || !b.items.iter().any(|it| it.text) {
             // Without texts the last scan was the documents' (segmented).
             return None;
         }
-        let h = scratch.scan.hold_from()?;
+        // `raw` holds the last scan's findings: the texts', in `text`.
+        let mut cut = scratch.scan.hold_from()?.min(b.text.len());
+        loop {
+            let mut c = memchr::memrchr(b'\n', &b.text[..cut]).map_or(0, |p| p + 1);
+            for f in &b.raw {
+                if f.start < c && f.end > c {
+                    c = f.start;
+                }
+            }
+            if c == cut {
+                break;
+            }
+            cut = c;
+        }
         b.items.iter().enumerate().find_map(|(i, it)| {
             let p = &b.pieces[it.pieces.start];
-            (it.text && p.at <= h && h < p.at + p.len).then_some((Queued(i), h - p.at))
+            (it.text && p.at <= cut && cut < p.at + p.len).then(|| (Queued(i), cut - p.at))
         })
     }
 
