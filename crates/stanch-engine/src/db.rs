@@ -804,10 +804,16 @@ impl RuleDb {
         }
         debug_assert!(ends.len() < 2 || ends.last() == Some(&hay.len()));
         b.texts = ends.len().max(1);
-        let t = self.collect_split(hay, a, b);
+        self.scan_pair(hay, a, b, out);
         b.texts = 1;
         a.seg_ends.clear();
         b.seg_ends.clear();
+    }
+
+    /// One input on a pair of threads, split by stage: the findings in
+    /// `out`, the stage times recorded in `a`.
+    fn scan_pair(&self, hay: &[u8], a: &mut Scratch, b: &mut Scratch, out: &mut Vec<Finding>) {
+        let t = self.collect_split(hay, a, b);
         a.record_stages(t);
         out.clear();
         resolve_overlaps(&self.inner.rules, &mut a.found, out);
@@ -883,10 +889,7 @@ impl RuleDb {
         }
         units.truncate(starts.len());
         if let [[a, b]] = &mut units[..] {
-            let t = self.collect_split(hay, a, b);
-            a.record_stages(t);
-            out.clear();
-            return resolve_overlaps(&self.inner.rules, &mut a.found, out);
+            return self.scan_pair(hay, a, b, out);
         }
         // A segment is read `ext` bytes past its end: as far as a match that
         // starts in it can reach. Segments start at line starts, so that is
