@@ -34,7 +34,7 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
             loaded.config.audit = audit_settings(&args.audit);
         }
         stanch_gateway::init_logging();
-        Gateway::new(loaded.config, Engine::new(redactor))?
+        Gateway::new(loaded.config, warmed(Engine::new(redactor)))?
             .reload_from(path.clone(), loaded.files)
             .run_blocking()?;
         return Ok(0);
@@ -66,8 +66,16 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<u8> {
     }
     apply_audit_args(&args.audit, &mut gc)?;
     stanch_gateway::init_logging();
-    Gateway::new(gc, Engine::new(redactor))?.run_blocking()?;
+    Gateway::new(gc, warmed(Engine::new(redactor)))?.run_blocking()?;
     Ok(0)
+}
+
+/// The engine with every rule compiled and a warmed scan scratch per core in
+/// its pool, before the listener opens: the first requests then cost what
+/// later ones do (see [`Engine::warm`]).
+fn warmed(engine: Engine) -> Engine {
+    engine.warm(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)));
+    engine
 }
 
 /// `--audit-db` and friends.

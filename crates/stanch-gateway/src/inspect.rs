@@ -179,6 +179,41 @@ impl Engine {
         &self.redactor
     }
 
+    /// Compiles every rule and puts `n` warmed scratches in the pool, built
+    /// on `n` threads (see [`stanch_engine::RuleDb::warm_up`]): the first
+    /// requests after a start then pay no regex compiles and few lazy-DFA
+    /// states. Returns how many scratches the pool holds.
+    pub fn warm(&self, n: usize) -> usize {
+        let t = std::time::Instant::now();
+        let db = self.redactor.db();
+        let warmed: Vec<Scratch> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..n)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut scratch = db.scratch();
+                        db.warm_up(&mut scratch);
+                        scratch
+                    })
+                })
+                .collect();
+            threads.into_iter().filter_map(|t| t.join().ok()).collect()
+        });
+        let pooled = match self.pool.lock() {
+            Ok(mut pool) => {
+                pool.extend(warmed);
+                pool.len()
+            }
+            Err(_) => 0,
+        };
+        tracing::info!(
+            scratches = pooled,
+            rules = db.compiled_rules(),
+            ms = t.elapsed().as_millis() as u64,
+            "rules compiled and scanners warmed"
+        );
+        pooled
+    }
+
     pub fn scratch(&self) -> ScratchGuard<'_> {
         let s = self
             .pool
@@ -376,6 +411,32 @@ pub(crate) mod tests {
             Key::parse(&[b'k'; 32]).unwrap(),
             Policy::default(),
         ))
+    }
+
+    #[test]
+    fn warm_fills_the_pool_with_scratches_that_compiled_every_rule() {
+        let e = engine();
+        assert_eq!(e.redactor().db().compiled_rules(), 0);
+        assert_eq!(e.warm(2), 2);
+        assert!(e.redactor().db().compiled_rules() > 400);
+        // Requests take the warmed scratches, and give them back.
+        let (out, t) = {
+            let mut doc = Json::parse(
+                format!(r#"{{"messages":[{{"role":"user","content":"token {GH}"}}]}}"#).as_bytes(),
+            )
+            .unwrap();
+            let t = e.inspect_json(
+                Provider::OpenAi,
+                Direction::Request,
+                &RoutePolicy::default(),
+                &mut doc,
+                None,
+            );
+            (String::from_utf8(doc.to_vec()).unwrap(), t)
+        };
+        assert!(!out.contains(GH), "{out}");
+        assert_eq!(t.by_action(Action::Redact).get("github-pat"), Some(&1));
+        assert_eq!(e.pool.lock().unwrap().len(), 2);
     }
 
     fn run(p: Provider, body: &str) -> (String, Tally) {
