@@ -48,8 +48,11 @@ pub fn scan_stream_par<R: Read>(
     let overlap = db.max_window() + 1024;
     let chunk = chunk.saturating_mul(scratches.len()).max(overlap * 4);
     // `buf[..filled]` holds input; `buf` itself only grows, so its bytes
-    // are zeroed once, not on every round.
-    let mut buf: Vec<u8> = Vec::new();
+    // are zeroed once, not on every round. It is kept for the thread's next
+    // stream: scanning many small files, allocating, zeroing and growing a
+    // round's buffer (~1 MB) per file took a third of the time.
+    let mut buf = RoundBuf::take();
+    let buf = &mut buf.0;
     let mut filled = 0usize;
     let mut base: u64 = 0;
     let mut found: Vec<Finding> = Vec::new();
@@ -187,6 +190,39 @@ where
 
 /// Bytes kept before a mid-line cut: more than any rule looks back from a keyword.
 const CONTEXT: usize = 4096;
+
+thread_local! {
+    /// [`scan_stream_par`]'s round buffer between streams on this thread.
+    static ROUND_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The thread's round buffer, put back when dropped (also on an early
+/// return). Its old bytes are input already handed on; only `buf[..filled]`
+/// is ever read.
+struct RoundBuf(Vec<u8>);
+
+impl RoundBuf {
+    fn take() -> RoundBuf {
+        RoundBuf(ROUND_BUF.with(|b| {
+            b.try_borrow_mut()
+                .map(|mut b| std::mem::take(&mut *b))
+                .unwrap_or_default()
+        }))
+    }
+}
+
+impl Drop for RoundBuf {
+    fn drop(&mut self) {
+        let b = std::mem::take(&mut self.0);
+        let _ = ROUND_BUF.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                if c.capacity() < b.capacity() {
+                    *c = b;
+                }
+            }
+        });
+    }
+}
 
 /// Where to cut the buffer this round (`done` = hand on nothing yet).
 fn choose_cut(
@@ -516,6 +552,43 @@ mod tests {
         .unwrap();
         assert_eq!(seen, data, "the sink sees every byte once, in order");
         got
+    }
+
+    /// The round buffer outlives a stream (see `RoundBuf`): a short stream
+    /// after a long one on the same thread sees its own bytes only, not the
+    /// long one's left in the buffer.
+    #[test]
+    fn a_stream_after_a_longer_one_sees_only_its_own_bytes() {
+        let r = redactor();
+        let gh = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+        let long: Vec<u8> = (0..40_000)
+            .flat_map(|i| format!("line {i} token {gh} mail a{i}@example.org\n").into_bytes())
+            .collect();
+        assert!(long.len() > 2 * DEFAULT_CHUNK);
+        let found_long = par_findings(&r, &long, 1 << 16, 1, false);
+        assert!(found_long.len() >= 40_000);
+        for short in [
+            &b"clean line, no newline at the end"[..],
+            b"",
+            b"x\n",
+            b"mail dana.whitfield@acme-corp.io\n",
+        ] {
+            let found = par_findings(&r, short, 7, 1, false);
+            // A new thread starts with no buffer.
+            let fresh = std::thread::scope(|s| {
+                s.spawn(|| par_findings(&r, short, 7, 1, false))
+                    .join()
+                    .unwrap()
+            });
+            assert_eq!(found, fresh);
+            assert_eq!(
+                found.len(),
+                usize::from(short.starts_with(b"mail")),
+                "{found:?}"
+            );
+        }
+        // And a long one again, after the short ones.
+        assert_eq!(par_findings(&r, &long, 1 << 16, 1, false), found_long);
     }
 
     #[test]
