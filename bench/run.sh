@@ -11,6 +11,8 @@
 # Environment (defaults in brackets):
 #   SPARSE_BYTES [100000000]  DENSE_BYTES [20000000]  corpus file sizes
 #   STREAM_BYTES [2000000000]  STREAM_DENSE_BYTES [100000000]  memory streams (0: skip dense)
+#   FILES [4000]  FILES_BYTES [40000000]  a directory of FILES small files cut from the
+#                   start of the sparse corpus, scanned as a tree (0: skip)
 #   RUNS [3]        runs per command, the fastest reported (same for every tool); a command
 #                   stops repeating once its runs add up to SLOW_SECONDS [20]
 #   RUN_TIMEOUT [300]  seconds after which one run is killed and reported as a timeout
@@ -33,7 +35,7 @@ for arg in "$@"; do
     --no-doc) DOC=0 ;;
     --check) CHECK=1 ;;
     -h | --help)
-      sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -47,6 +49,8 @@ if [ "$QUICK" = 1 ]; then
   DENSE_BYTES=${DENSE_BYTES:-4000000}
   STREAM_BYTES=${STREAM_BYTES:-200000000}
   STREAM_DENSE_BYTES=${STREAM_DENSE_BYTES:-20000000}
+  FILES=${FILES:-1000}
+  FILES_BYTES=${FILES_BYTES:-10000000}
   RUNS=${RUNS:-1}
   DOC=0
 fi
@@ -199,7 +203,11 @@ measure() {
   local corpus=$1 tool=$2 label=$3 threads=$4 file=$5 ok=$6 count=$7 report=$8 in=$9 out=${10}
   shift 10
   local best=0 bcpu=0 maxrss=0 i findings="" status=ok bytes total=0 runs=0
-  bytes=$(stat -c %s "$file")
+  if [ -d "$file" ]; then
+    bytes=$(find "$file" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  else
+    bytes=$(stat -c %s "$file")
+  fi
   for ((i = 1; i <= RUNS; i++)); do
     [ "$total" -lt $((SLOW_SECONDS * 1000000000)) ] || break
     run_once "$out" "$in" "$@"
@@ -301,6 +309,51 @@ measure sparse-jsonl stanch "stanch redact --format text FILE" 1 "$SPARSE_JSONL"
   /dev/null /dev/null "$STANCH" redact --format text "$SPARSE_JSONL" ||
   die "stanch redact --format text failed"
 
+# Many small files (a repository, a CI workspace): the start of the sparse corpus cut at
+# line ends into FILES files of about the same size, 100 per directory, scanned as a tree.
+FILES=${FILES:-4000}
+FILES_BYTES=${FILES_BYTES:-40000000}
+if [ "$FILES" != 0 ]; then
+  FDIR="$CDIR/files-$FILES-$FILES_BYTES"
+  if ! [ -d "$FDIR" ] || [ "$FDIR" -ot "$SPARSE" ]; then
+    rm -rf "$FDIR"
+    python3 - "$SPARSE" "$FDIR" "$FILES" "$FILES_BYTES" <<'PY' || die "cutting $SPARSE into files failed"
+import os, sys
+src, out, n, total = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+data = open(src, "rb").read(total)
+size, pos = len(data) // n, 0
+for i in range(n):
+    if i == n - 1:
+        end = len(data)
+    else:
+        nl = data.find(b"\n", max(pos, (i + 1) * size))
+        end = len(data) if nl < 0 else nl + 1
+    d = os.path.join(out, f"d{i // 100:03}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:05}.log"), "wb") as f:
+        f.write(data[pos:end])
+    pos = end
+PY
+  fi
+  say "many small files: $FDIR ($FILES files, $(find "$FDIR" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }') bytes)"
+  measure files stanch "stanch scan -j1 --format jsonl DIR" 1 "$FDIR" "0 1" jsonl "$WORK/stanch.jsonl" \
+    /dev/null "$WORK/stanch.jsonl" "$STANCH" scan -j1 --format jsonl "$FDIR" ||
+    die "stanch scan -j1 failed on $FDIR"
+  measure files stanch "stanch scan --format jsonl DIR" "$NPROC" "$FDIR" "0 1" jsonl "$WORK/stanch.jsonl" \
+    /dev/null "$WORK/stanch.jsonl" "$STANCH" scan --format jsonl "$FDIR" ||
+    die "stanch scan failed on $FDIR"
+  if [ -n "$GITLEAKS" ]; then
+    measure files gitleaks "gitleaks dir DIR" "$NPROC" "$FDIR" "0" gitleaks "$WORK/gitleaks.json" \
+      /dev/null /dev/null "$GITLEAKS" dir "$FDIR" --no-banner --log-level error --report-format json \
+      --report-path "$WORK/gitleaks.json" --exit-code 0 || true
+  fi
+  if [ -n "$KINGFISHER" ]; then
+    measure files kingfisher "kingfisher scan DIR --no-validate" "$NPROC" "$FDIR" "0 200 205" \
+      kingfisher "$WORK/kingfisher.json" /dev/null /dev/null "$KINGFISHER" scan "$FDIR" --no-validate \
+      --no-update-check -q --format json --output "$WORK/kingfisher.json" || true
+  fi
+fi
+
 # --- 5. memory: redact a long stream without writing it to disk -----------------------
 # stream_redact NAME FILE BYTES: pipes FILE repeated up to BYTES into `stanch redact`.
 stream_redact() {
@@ -398,7 +451,12 @@ for r in rows:
         continue
     s = mbps(r)
     # Against a peer on one thread, stanch on one thread; else stanch on every core.
-    scan = find(r["corpus"], SCAN1 if r["threads"] == "1" else SCAN) or find(r["corpus"], SCAN)
+    # (On a tree of files the same commands read `DIR`.)
+    scan = next(
+        (x for l in ([SCAN1] if r["threads"] == "1" else []) + [SCAN]
+         for x in [find(r["corpus"], l) or find(r["corpus"], l.replace("FILE", "DIR"))] if x),
+        None,
+    )
     ratio = ratio_cpu = ""
     if r["tool"] != "stanch" and s and scan:
         ratio = f"{mbps(scan) / s:.1f}×"
