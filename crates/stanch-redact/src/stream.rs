@@ -83,6 +83,13 @@ pub fn scan_stream_par<R: Read>(
         if !eof && filled - done < chunk && memchr::memchr(b'\n', &buf[before..filled]).is_none() {
             continue;
         }
+        // The end, with everything handed on already: the buffer holds only
+        // context, which a last scan would read again for nothing (a third
+        // more work on a file of 10 KB). A round that held bytes back (an
+        // unfinished multiline match) left them after `done`.
+        if eof && filled == done {
+            return Ok(base);
+        }
         let data = &buf[..filled];
         db.scan_parallel(data, scratches, &mut found);
         // Findings inside the context were handled last round; one reaching
