@@ -377,6 +377,11 @@ fn scan_source<'a>(
         return Ok(None);
     }
     let reader = std::io::Cursor::new(head).chain(reader);
+    let reader: Box<dyn std::io::Read + Send> = if src.is_regular_file() {
+        Box::new(crate::input::FillReads::new(reader))
+    } else {
+        Box::new(reader)
+    };
     let path: std::sync::Arc<str> = src.display().into();
     let mut lines = crate::lines::LineTracker::default();
     let sink = |base: u64, piece: &[u8], found: &[stanch_engine::Finding]| {
