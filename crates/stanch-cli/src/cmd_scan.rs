@@ -377,7 +377,7 @@ fn scan_source<'a>(
         return Ok(None);
     }
     let reader = std::io::Cursor::new(head).chain(reader);
-    let reader: Box<dyn std::io::Read + Send> = if src.is_regular_file() {
+    let reader: Box<dyn std::io::Read + Send> = if src.is_small_regular_file() {
         Box::new(crate::input::FillReads::new(reader))
     } else {
         Box::new(reader)

@@ -11,9 +11,14 @@ pub enum Source {
 }
 
 impl Source {
-    /// A path to a regular file (not stdin, a FIFO or a device).
-    pub fn is_regular_file(&self) -> bool {
-        matches!(self, Source::File(p) if std::fs::metadata(p).is_ok_and(|m| m.is_file()))
+    /// A path to a regular file (not stdin, a FIFO or a device) that
+    /// [`open_read_ahead`](Self::open_read_ahead) reads directly (smaller
+    /// than [`READ_AHEAD_MIN`]): its reads can be made to fill whole rounds
+    /// ([`FillReads`]). A larger file's read-ahead thread already hands over
+    /// whatever it has read, without making the scan wait for a full round.
+    pub fn is_small_regular_file(&self) -> bool {
+        matches!(self, Source::File(p)
+            if std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() < READ_AHEAD_MIN))
     }
 
     pub fn display(&self) -> String {
@@ -38,7 +43,7 @@ impl Source {
     pub fn open_read_ahead(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
         let big = match self {
             Source::Stdin => true,
-            Source::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() >= 4 << 20),
+            Source::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() >= READ_AHEAD_MIN),
         };
         let r = self.open()?;
         Ok(if big {
@@ -90,6 +95,9 @@ impl<R: std::io::Read> std::io::Read for FillReads<R> {
         Ok(n)
     }
 }
+
+/// Files from this size up are read on a thread of their own.
+pub const READ_AHEAD_MIN: u64 = 4 << 20;
 
 /// Read-ahead: blocks of 64 KB (a pipe's capacity), at most 32 waiting (2 MB).
 const READ_BLOCK: usize = 64 * 1024;
@@ -205,13 +213,16 @@ mod tests {
     }
 
     #[test]
-    fn only_paths_to_regular_files_are_regular() {
+    fn only_small_regular_files_fill_their_reads() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("a.log");
         std::fs::write(&f, b"x").unwrap();
-        assert!(Source::File(f).is_regular_file());
-        assert!(!Source::File(dir.path().to_path_buf()).is_regular_file());
-        assert!(!Source::File(dir.path().join("missing")).is_regular_file());
-        assert!(!Source::Stdin.is_regular_file());
+        assert!(Source::File(f.clone()).is_small_regular_file());
+        let big = std::fs::File::create(dir.path().join("big.log")).unwrap();
+        big.set_len(READ_AHEAD_MIN).unwrap();
+        assert!(!Source::File(dir.path().join("big.log")).is_small_regular_file());
+        assert!(!Source::File(dir.path().to_path_buf()).is_small_regular_file());
+        assert!(!Source::File(dir.path().join("missing")).is_small_regular_file());
+        assert!(!Source::Stdin.is_small_regular_file());
     }
 }
