@@ -51,8 +51,8 @@ pub fn scan_stream_par<R: Read>(
     // are zeroed once, not on every round. It is kept for the thread's next
     // stream: scanning many small files, allocating, zeroing and growing a
     // round's buffer (~1 MB) per file took a third of the time.
-    let mut buf = RoundBuf::take();
-    let buf = &mut buf.0;
+    let mut round = RoundBuf::take();
+    let buf = &mut round.buf;
     let mut filled = 0usize;
     let mut base: u64 = 0;
     let mut found: Vec<Finding> = Vec::new();
@@ -76,6 +76,7 @@ pub fn scan_stream_par<R: Read>(
             }
         };
         filled = before + n;
+        round.used = round.used.max(filled);
         if n == 0 {
             eof = true;
         }
@@ -204,23 +205,30 @@ thread_local! {
 }
 
 /// The thread's round buffer, put back when dropped (also on an early
-/// return). Its old bytes are input already handed on; only `buf[..filled]`
-/// is ever read.
-struct RoundBuf(Vec<u8>);
+/// return), with the bytes this stream wrote into it zeroed: the input (and
+/// its secrets) does not stay in memory until the next stream.
+struct RoundBuf {
+    buf: Vec<u8>,
+    /// How far this stream wrote into `buf`.
+    used: usize,
+}
 
 impl RoundBuf {
     fn take() -> RoundBuf {
-        RoundBuf(ROUND_BUF.with(|b| {
+        let buf = ROUND_BUF.with(|b| {
             b.try_borrow_mut()
                 .map(|mut b| std::mem::take(&mut *b))
                 .unwrap_or_default()
-        }))
+        });
+        RoundBuf { buf, used: 0 }
     }
 }
 
 impl Drop for RoundBuf {
     fn drop(&mut self) {
-        let b = std::mem::take(&mut self.0);
+        let mut b = std::mem::take(&mut self.buf);
+        let used = self.used.min(b.len());
+        zeroize::Zeroize::zeroize(&mut b[..used]);
         let _ = ROUND_BUF.try_with(|c| {
             if let Ok(mut c) = c.try_borrow_mut() {
                 if c.capacity() < b.capacity() {
@@ -596,6 +604,12 @@ mod tests {
         }
         // And a long one again, after the short ones.
         assert_eq!(par_findings(&r, &long, 1 << 16, 1, false), found_long);
+        // Kept between streams, the buffer holds none of their bytes.
+        ROUND_BUF.with(|b| {
+            let b = b.borrow();
+            assert!(!b.is_empty());
+            assert!(b.iter().all(|&x| x == 0), "input left in the round buffer");
+        });
     }
 
     #[test]
